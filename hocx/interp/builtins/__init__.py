@@ -1,0 +1,29 @@
+"""Built-in functions and classes of the interpreter, one module per HOC class or family.
+
+``install_all(interp)`` registers every one of them; each module has ``install(interp)``.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+# order matters only for name clashes (later wins)
+MODULES = (
+    "core",          # math, constants, numarg-free helpers, quit, system... (language owner)
+    "strings",       # printf, sprint, fprint, strcmp, StringFunctions, xred-free string helpers
+    "vector",        # Vector
+    "list",          # List
+    "file",          # File, getcwd, chdir...
+    "matrix",        # Matrix (basic)
+    "random",        # Random
+    "gui",           # Graph, xpanel, ... accepted and ignored with one warning
+    "cable",         # section built-ins: area, ri, distance, pt3d*, topology, psection, ...
+    "sectionlist",   # SectionList
+    "sectionref",    # SectionRef
+    "pointprocess",  # IClamp, ExpSyn, ... generic over the mechanism registry
+)
+
+
+def install_all(interp) -> None:
+    for name in MODULES:
+        mod = import_module(f"{__name__}.{name}")
+        mod.install(interp)
