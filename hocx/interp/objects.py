@@ -87,6 +87,16 @@ def as_float(v: Any) -> float:
     raise HocTypeError("expected a number argument")
 
 
+# Methods that later layers add to existing classes (e.g. hocx.train adds
+# SectionList.make_trainable): {(hoc_class, method): fn(obj, args, span)}.
+EXTENSION_METHODS: dict[tuple[str, str], Callable[..., Any]] = {}
+
+
+def extend_class(hoc_class: str, name: str, fn: Callable[..., Any]) -> None:
+    """Register ``fn(obj, args, span)`` as method ``name`` of every ``hoc_class`` object."""
+    EXTENSION_METHODS[(hoc_class, name)] = fn
+
+
 class HocObject:
     """Base of all HOC objects."""
 
@@ -109,17 +119,21 @@ class HocObject:
     # ---- members ------------------------------------------------------
     @classmethod
     def hoc_methods(cls) -> list[str]:
-        return sorted(n[2:] for n in dir(cls) if n.startswith("m_"))
+        ext = {m for (c, m) in EXTENSION_METHODS if c == cls.hoc_class}
+        return sorted({n[2:] for n in dir(cls) if n.startswith("m_")} | ext)
 
     @classmethod
     def hoc_members(cls) -> list[str]:
         return sorted(set(cls.hoc_methods()) | set(cls.hoc_fields))
 
     def has_member(self, name: str) -> bool:
-        return hasattr(self, "m_" + name) or name in self.hoc_fields
+        return (hasattr(self, "m_" + name) or name in self.hoc_fields
+                or (self.hoc_class, name) in EXTENSION_METHODS)
 
     def hoc_call(self, name: str, args: list, span: Span | None = None) -> Any:
         fn = getattr(self, "m_" + name, None)
+        if fn is None and (self.hoc_class, name) in EXTENSION_METHODS:
+            return EXTENSION_METHODS[(self.hoc_class, name)](self, args, span)
         if fn is None:
             if name in self.hoc_fields:
                 raise HocTypeError(f"{self.hoc_class}.{name} is not a function", span)

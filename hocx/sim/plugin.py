@@ -1,8 +1,375 @@
 """Plug the simulator into an interpreter: finitialize, fadvance, fcurrent, Vector.record, ...
 
-(placeholder: filled in by the simulation owner)
+:func:`install` registers the built-ins NEURON's simulator provides (``finitialize``,
+``fadvance``, ``fcurrent``, ``frecord_init``), the simulator globals (``t``, ``dt``,
+``celsius``, ``secondorder``, ``usetable_hh``), the ``Vector.record`` backend
+(``interp.hooks["record"]``) and the helpers ``stdlib/stdrun.hoc`` calls.
+
+The interpreter's model stays the source of truth: before each step the plug-in re-lowers
+the model if anything changed since it last looked (``model.version``), reusing compiled
+code when only values changed, and after each step or batch it writes v and the mechanism
+states back so ``soma.v(0.5)`` and ``m_hh(0.5)`` read current values.
 """
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..errors import HocRuntimeError, HocTypeError, ModelError
+from ..interp.objects import HocObject, as_float
+from .engine import Interrupted, Simulator
+from .from_model import lower_model, write_back
+from .integrator import Env, RecSource
+from .lookahead import MAX_BATCH, MAX_VALUES, Ahead, FullLayout, next_batch
+from .progress import Progress
+from .recording import Recording, resolve
+
+#: the simulator globals and their NEURON defaults
+GLOBALS = {"t": 0.0, "dt": 0.025, "celsius": 6.3, "secondorder": 0.0, "usetable_hh": 1.0}
+#: stdrun procs that must be stdrun's own for continuerun to run natively
+STDRUN_PROCS = ("step", "advance", "Plot")
+
+
+class SimPlugin:
+    """The simulator state of one interpreter session."""
+
+    def __init__(self, interp, chunk: int = 1000):
+        self.interp = interp
+        self.engine = Simulator(chunk=chunk)
+        self.recordings: list[Recording] = []
+        self._low = None
+        self._nm = None
+        self._version = None
+        self._rec_dirty = True
+        self._row = None            # device record row at the current state
+        self._stdrun_ids = None
+        self.native_runs = 0        # continuerun() calls done without the HOC loop
+        self._ahead: Ahead | None = None      # fadvance() steps computed ahead
+        self._last_ahead: Ahead | None = None
+        self._ahead_t = None
+
+    @property
+    def compiles(self) -> int:
+        return self.engine.cache.compiles
+
+    # ---- globals -----------------------------------------------------------------
+    def _g(self, name: str) -> float:
+        return float(self.interp.get_global(name))
+
+    def _env(self, span=None) -> Env:
+        dt = self._g("dt")
+        if not dt > 0:
+            raise HocRuntimeError(f"dt = {dt:g}: the time step must be positive", span)
+        so = int(self._g("secondorder"))
+        if so not in (0, 1, 2):
+            raise HocRuntimeError(f"secondorder = {so}: must be 0, 1 or 2", span)
+        return Env(dt=dt, celsius=self._g("celsius"), secondorder=so,
+                   usetable=self._g("usetable_hh") != 0)
+
+    # ---- keeping the simulator in step with the model ------------------------------
+    def sync(self, span=None) -> None:
+        """Re-lower if the model or the recording set changed; pick up t, dt, celsius..."""
+        self._settle()
+        model = self.interp.model
+        env = self._env(span)
+        if self._low is None or model.version != self._version or self._rec_dirty:
+            if not model.sections:
+                raise ModelError("there are no sections to simulate", span,
+                                 hint="create a section first, e.g. `create soma`")
+            low, nm = lower_model(model)
+            sources = [RecSource("t")]
+            for r in self.recordings:
+                if not _alive(r.vec):
+                    continue
+                src, host = resolve(r.pointer, low, nm, r.span)
+                r.source, r.host = src, host
+                if src is not None:
+                    if src not in sources:
+                        sources.append(src)
+                    r.col = sources.index(src)
+            self.recordings = [r for r in self.recordings if _alive(r.vec)]
+            t = self.engine.t if self._low is not None else self._g("t")
+            self.engine.load(low, env, tuple(sources), t=t)
+            self._low, self._nm = low, nm
+            self._version = model.version
+            self._rec_dirty = False
+            self._row = None
+        else:
+            self.engine.set_env(env)
+        t = self._g("t")
+        if t != self.engine.t:
+            self.engine.t = t
+            self.engine.state = dict(self.engine.state, t=np.float64(t))
+            self._row = None
+
+    def _write_back(self) -> None:
+        v, states, asg = self.engine.host_state()
+        write_back(self.interp.model, self._low, self._nm, v, states, asg)
+        self._version = self.interp.model.version
+        self.interp.set_global("t", self.engine.t)
+
+    # ---- recordings ------------------------------------------------------------------
+    def record(self, vec, pointer, extra, span) -> None:
+        """``vec.record(&x)``, ``vec.record(&x, Dt)``, ``vec.record(&x, tvec)``."""
+        Dt, tvec = None, None
+        if extra:
+            arg = extra[0]
+            if isinstance(arg, HocObject) and hasattr(arg, "x"):
+                tvec = arg
+            else:
+                Dt = as_float(arg)
+                if not Dt > 0:
+                    raise HocRuntimeError(f"Vector.record: Dt = {Dt:g} must be positive", span)
+        if not hasattr(pointer, "get"):
+            raise HocTypeError("Vector.record needs a pointer such as &soma.v(0.5)", span)
+        self.recordings = [r for r in self.recordings if r.vec is not vec]
+        rec = Recording(vec, pointer, Dt, tvec, span)
+        rec.reset()
+        self.recordings.append(rec)
+        self._rec_dirty = True
+
+    def _first_samples(self, row: np.ndarray) -> None:
+        for r in self.recordings:
+            r.reset()
+        self._distribute(row[None, :], first=True)
+
+    def _distribute(self, rows: np.ndarray, first: bool) -> None:
+        """Hand new rows (after a previous row unless ``first``) to every recording."""
+        if not first and self._row is not None:
+            rows_all = np.vstack([self._row[None, :], rows])
+        else:
+            rows_all = rows
+            first = True
+        t = rows_all[:, 0]
+        dt = self.engine.env.dt
+        upto = float(t[-1])
+        for r in self.recordings:
+            if r.col >= 0 and r.source is not None:
+                values = rows_all[:, r.col]
+            else:
+                values = np.full(len(rows_all), float(r.host()) if r.host else np.nan)
+            r.take(t, values, dt, upto if not first else 0.0, first)
+        self._row = rows_all[-1]
+
+    # ---- built-ins ---------------------------------------------------------------------
+    def finitialize(self, interp, args, span):
+        v_init = as_float(args[0]) if args else None
+        self.sync(span)
+        row = self.engine.finitialize(v_init)
+        self.interp.set_global("t", 0.0)
+        self._write_back()
+        self._first_samples(row)
+        return 1.0
+
+    def frecord_init(self, interp, args, span):
+        self.sync(span)
+        self._first_samples(self.engine.sample_now())
+        return 1.0
+
+    def fcurrent(self, interp, args, span):
+        self.sync(span)
+        self.engine.fcurrent()
+        self._write_back()
+        self._row = None
+        return 1.0
+
+    def fadvance(self, interp, args, span):
+        """One step; consecutive calls are served from a batch computed ahead (lookahead.py)."""
+        ah = self._ahead
+        if ah is not None and self._ahead_valid(span):
+            if ah.left:
+                self._consume(ah)
+                return 1.0
+            if ah.error is not None:
+                self._ahead = None
+                raise ah.error.with_span(span)
+        self.sync(span)
+        m = next_batch(self._last_ahead)
+        layout = FullLayout(self.engine.record, self._low.n, self.engine.state)
+        if m * len(layout.sources) > MAX_VALUES:
+            self.advance(1, span)
+            return 1.0
+        if self._row is None:
+            self._row = self.engine.sample_now()
+        rows, err = self.engine.advance_recording(layout.sources, m, MAX_BATCH)
+        if not len(rows):
+            self._write_back()
+            raise err.with_span(span)
+        self._ahead = self._last_ahead = Ahead(rows, layout, err)
+        self._consume(self._ahead)
+        return 1.0
+
+    def _ahead_valid(self, span) -> bool:
+        return (self.interp.model.version == self._version and not self._rec_dirty
+                and self._env(span) == self.engine.env and self._g("t") == self._ahead_t)
+
+    def _consume(self, ah: Ahead) -> None:
+        """Hand out the next computed step: write it back, record it, set t."""
+        row = ah.take()
+        t, v, states, asg = ah.layout.unpack(row)
+        write_back(self.interp.model, self._low, self._nm, v, states, asg)
+        self._version = self.interp.model.version
+        self.interp.set_global("t", t)
+        self._ahead_t = t
+        self._distribute(row[None, :ah.layout.nuser], first=False)
+
+    def _settle(self) -> None:
+        """Drop steps computed ahead but not handed out: back to the last one handed out."""
+        ah, self._ahead = self._ahead, None
+        if ah is not None and ah.left:
+            t, v, states, asg = ah.layout.unpack(ah.rows[ah.used - 1])
+            self.engine.set_state(t, v, states, asg)
+
+    def advance(self, nsteps: int, span=None, interactive: bool = False) -> None:
+        """Take ``nsteps`` steps, then record, write back and update ``t``."""
+        if nsteps <= 0:
+            return
+        self.sync(span)
+        if self._row is None:
+            self._row = self.engine.sample_now()
+        progress = Progress(nsteps, self.engine.env.dt) if interactive else None
+        try:
+            rows = self.engine.advance(nsteps, interruptible=interactive,
+                                       on_chunk=progress.update if progress else None)
+        except Interrupted:
+            self._finish(self.engine.partial, progress)
+            self.interp.set_global("stoprun", 1.0)
+            raise KeyboardInterrupt
+        except Exception as err:   # NumericalError: keep what was computed before the blow-up
+            if getattr(self.engine, "partial", None) is not None and len(self.engine.partial):
+                self._finish(self.engine.partial, progress)
+            if hasattr(err, "with_span"):
+                err.with_span(span)
+            raise
+        self._finish(rows, progress)
+
+    def _finish(self, rows, progress) -> None:
+        if progress is not None:
+            progress.close()
+        if len(rows):
+            self._distribute(rows, first=False)
+        self._write_back()
+
+    # ---- stdrun support -------------------------------------------------------------------
+    def stdrun_loaded(self, interp, args, span):
+        self._stdrun_ids = {name: _proc_identity(interp, name) for name in STDRUN_PROCS}
+        return 1.0
+
+    def fast_continuerun(self, interp, args, span):
+        """continuerun(tstop) natively when step/advance/Plot are stdrun's; else return 0."""
+        if not args:
+            raise HocRuntimeError("continuerun needs the stop time", span)
+        if self._stdrun_ids is None or any(
+                v is None or _proc_identity(interp, k) is not v for k, v in self._stdrun_ids.items()):
+            return 0.0
+        tstop = as_float(args[0])
+        self.sync(span)
+        if self._g("using_cvode_") if _has(interp, "using_cvode_") else False:
+            return 0.0
+        dt = self.engine.env.dt
+        nstep = max(int(self._g("nstep_steprun")), 1) if _has(interp, "nstep_steprun") else 1
+        t, h, n = self.engine.t, 0.5 * dt, 0
+        while t < tstop - dt / 2:
+            for _ in range(nstep):
+                t = (t + h) + h
+            n += nstep
+        self.native_runs += 1
+        self.advance(n, span, interactive=True)
+        return 1.0
+
+    def install(self) -> None:
+        interp = self.interp
+        for name, value in GLOBALS.items():
+            interp.set_global(name, value)
+        reg = interp.register_builtin
+        reg("finitialize", self.finitialize, kind="func",
+            doc="finitialize([v]): t = 0, v = v_init everywhere, run INITIAL blocks, first record sample")
+        reg("fadvance", self.fadvance, kind="func", doc="fadvance(): advance one time step dt")
+        reg("fcurrent", self.fcurrent, kind="func",
+            doc="fcurrent(): compute membrane currents at the present state")
+        reg("frecord_init", self.frecord_init, kind="func",
+            doc="frecord_init(): restart Vector.record at the present time")
+        reg("hocx_fast_continuerun", self.fast_continuerun, kind="func",
+            doc="used by stdrun.hoc: run continuerun natively if step/advance are not redefined")
+        reg("hocx_stdrun_loaded", self.stdrun_loaded, kind="func", doc="used by stdrun.hoc")
+        reg("hocx_no_cvode", _no_cvode, kind="func", doc="used by stdrun.hoc")
+        interp.hooks["record"] = self.record
+        if "startsw" not in interp.names():      # stdrun.hoc times runs with it
+            reg("startsw", lambda _i, _a, _s: time.perf_counter(), kind="func",
+                doc="startsw(): wall-clock seconds (for timing)")
+        if "CVode" not in interp.names():
+            interp.register_class("CVode", CVode, doc="variable time step control (hocx: fixed step only)")
+
+
+def _no_cvode(interp, args, span):
+    raise HocRuntimeError("variable time step (CVode) is not supported by hocx", span,
+                          hint="hocx integrates with NEURON's fixed-step method; remove cvode_active(1)")
+
+
+class CVode(HocObject):
+    """NEURON's CVode control object; hocx only has the fixed-step method, so it is never active."""
+
+    hoc_class = "CVode"
+    hoc_fields = ("use_local_dt",)
+    hoc_settable = ("use_local_dt",)
+
+    def __init__(self, interp=None, args=None, span=None):
+        super().__init__(interp, args, span)
+        self.use_local_dt = 0.0
+
+    def m_active(self, args, span=None):
+        if args and as_float(args[0]) != 0:
+            _no_cvode(self.interp, args, span)
+        return 0.0
+
+    def m_re_init(self, args, span=None):
+        plugin = getattr(self.interp, "sim", None)
+        if plugin is not None:
+            plugin.fcurrent(self.interp, [], span)
+        return 0.0
+
+    def m_event(self, args, span=None):
+        return 0.0
+
+    def m_simgraph_remove(self, args, span=None):
+        return 0.0
+
+    def m_atol(self, args, span=None):
+        return 0.0
+
+
+def _alive(vec) -> bool:
+    return not getattr(vec, "freed", False)
+
+
+def _has(interp, name: str) -> bool:
+    try:
+        interp.get_global(name)
+        return True
+    except Exception:   # noqa: BLE001 - not declared
+        return False
+
+
+def _proc_identity(interp, name: str):
+    """The object defining HOC proc ``name`` (None if the interpreter cannot tell us)."""
+    getter = getattr(interp, "proc_definition", None)
+    if getter is not None:
+        try:
+            return getter(name)
+        except Exception:   # noqa: BLE001
+            return None
+    ns = getattr(interp, "globals", None)      # hocx.interp: procs live in the global namespace
+    kinds, values = getattr(ns, "kinds", None), getattr(ns, "values", None)
+    if isinstance(kinds, dict) and isinstance(values, dict) and kinds.get(name) in ("proc", "func"):
+        return values.get(name)
+    return None
 
 
 def install(interp) -> None:
-    pass
+    """Register the simulator with ``interp`` (called by hocx.api.Session)."""
+    if not hasattr(interp, "hooks") or interp.hooks is None:
+        interp.hooks = {}
+    plugin = SimPlugin(interp)
+    interp.sim = plugin
+    plugin.install()

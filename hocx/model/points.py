@@ -1,0 +1,129 @@
+"""Point processes and artificial cells as HOC objects (``IClamp``, ``ExpSyn``, ``NetStim`` ...).
+
+:class:`PointProcess` is the HocObject behind ``new IClamp(0.5)``: it holds the values
+of its mechanism's variables (``stim.del``, ``stim.amp``, ``vc.dur[1]``) and, for a
+point process, its location -- the node of ``CAS(x)`` (numerics.md §2.3) -- which the
+model keeps in ``model.point_processes`` (creation order) for the edge table and the
+simulator.  :func:`point_class` makes the subclass for one mechanism declaration.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..errors import HocRuntimeError, HocTypeError, Span
+from ..interp.objects import HocObject, as_float
+from .mechanisms import ARTIFICIAL, Mechanism
+
+
+class PointProcess(HocObject):
+    """One instance of a point mechanism; located on a node unless it is an artificial cell."""
+
+    mechanism: ClassVar[Mechanism]
+    hoc_doc: ClassVar[dict[str, str]] = {
+        "get_loc": "position x of the node it sits on; PUSHES its section (pop_section() after)",
+        "has_loc": "1 if it is located in a section",
+        "loc": "loc(x): move it to CAS(x)",
+    }
+
+    def __init__(self, interp: Any = None, args: list | None = None, span: Span | None = None):
+        super().__init__(interp, args, span)
+        self.values: dict[str, Any] = {}
+        for v in self.mechanism.variables:
+            self.values[v.name] = np.full(v.size, v.default) if v.size > 1 else v.default
+        self.section = None
+        self.node = None
+        self.model = getattr(interp, "model", None)
+        args = args or []
+        if self.mechanism.kind == ARTIFICIAL:
+            if self.model is not None:
+                self.model.artificial_cells.append(self)
+                self.model._touch(structural=True)
+        elif args:
+            self.m_loc(args[:1], span)
+
+    # ---- members ------------------------------------------------------------
+    def hoc_get(self, name: str, index: float | None = None, span: Span | None = None) -> Any:
+        if name in self.values:
+            val = self.values[name]
+            if isinstance(val, np.ndarray):
+                if index is None:
+                    return float(val[0])
+                return float(val[self._index(name, index, span)])
+            return val
+        return super().hoc_get(name, index, span)
+
+    def hoc_set(self, name: str, value: Any, index: float | None = None, span: Span | None = None) -> None:
+        if name in self.values:
+            val = self.values[name]
+            if isinstance(val, np.ndarray):
+                val[0 if index is None else self._index(name, index, span)] = as_float(value)
+            else:
+                self.values[name] = as_float(value)
+            if self.model is not None:
+                self.model._touch()
+            return
+        super().hoc_set(name, value, index, span)
+
+    def has_member(self, name: str) -> bool:
+        return name in self.values or super().has_member(name)
+
+    def _index(self, name: str, index: float, span: Span | None) -> int:
+        n = len(self.values[name])
+        if not 0 <= index < n:
+            raise HocRuntimeError(f"{self.hoc_name()}.{name}[{index:g}]: index out of range (size {n})", span)
+        return int(index)
+
+    # ---- location -----------------------------------------------------------
+    def _need_model(self, span: Span | None):
+        if self.model is None:
+            raise HocRuntimeError(f"{self.hoc_class}: no cable model in this session", span)
+        return self.model
+
+    def m_loc(self, args: list, span: Span | None = None) -> float:
+        """``pp.loc(x)``: place it at x of the currently accessed section."""
+        if self.mechanism.kind == ARTIFICIAL:
+            raise HocTypeError(f"{self.hoc_class} is an artificial cell and has no location", span)
+        if len(args) != 1:
+            raise HocTypeError(f"{self.hoc_class}.loc(x) takes one argument", span)
+        model = self._need_model(span)
+        model.place(self, model.cas(span), as_float(args[0]), span)
+        return model.loc(self)
+
+    def m_get_loc(self, args: list, span: Span | None = None) -> float:
+        """``pp.get_loc()``: its position; pushes its section (the script must pop_section())."""
+        if self.node is None:
+            raise HocRuntimeError(f"{self.hoc_name()} is not located in a section", span)
+        model = self._need_model(span)
+        model.push(self.section)
+        return model.loc(self)
+
+    def m_has_loc(self, args: list, span: Span | None = None) -> float:
+        return 1.0 if self.node is not None else 0.0
+
+    def hoc_free(self) -> None:
+        if self.model is None:
+            return
+        self.model.unplace(self)
+        if self in self.model.artificial_cells:
+            self.model.artificial_cells.remove(self)
+            self.model._touch(structural=True)
+
+    def describe(self) -> str:
+        where = "not located" if self.node is None else f"{self.section.name()}({self.model.loc(self):g})"
+        return f"{self.hoc_name()} at {where}"
+
+
+def point_class(mech: Mechanism) -> type[PointProcess]:
+    """The HOC class for point mechanism ``mech`` (fields = its variables)."""
+    names = mech.names()
+    return type(mech.name, (PointProcess,), {
+        "mechanism": mech,
+        "hoc_class": mech.name,
+        "hoc_fields": names,
+        "hoc_settable": names,
+        "hoc_doc": {**PointProcess.hoc_doc,
+                    **{v.name: f"{v.kind} ({v.units or '1'}), default {v.default:g}" for v in mech.variables}},
+        "__doc__": f"{mech.name}: {mech.doc}",
+    })

@@ -1,0 +1,207 @@
+"""The simulator proper: state on the device, the chunk loop, divergence checks.
+
+:class:`Simulator` knows nothing about HOC.  It takes a :class:`~hocx.sim.lower.Lowered`
+model, the step-wide :class:`~hocx.sim.integrator.Env` and a recording plan, and offers
+``finitialize``, ``fcurrent`` and ``advance(nsteps)``; the interpreter plug-in
+(:mod:`hocx.sim.plugin`) turns HOC calls into these.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Callable
+
+import numpy as np
+import jax
+import jax.numpy as jnp
+
+from ..errors import NumericalError
+from .cache import CompileCache
+from .integrator import (RUNAWAY_MV, Env, RecSource, currents, initial_states, pack_params,
+                         pack_state)
+from .lower import Lowered
+
+
+class Interrupted(Exception):
+    """Ctrl-C arrived during a run; the state and recordings up to the last chunk are kept."""
+
+
+class Simulator:
+    """Fixed-step integration of one lowered model."""
+
+    def __init__(self, chunk: int = 1000, cache: CompileCache | None = None):
+        self.cache = cache or CompileCache(chunk=chunk)
+        self.low: Lowered | None = None
+        self.env = Env()
+        self.record: tuple[RecSource, ...] = ()
+        self.program = None
+        self.params = None
+        self.state = None
+        self.t = 0.0
+
+    # -- set-up ----------------------------------------------------------------------
+    def load(self, low: Lowered, env: Env, record: tuple[RecSource, ...] = (),
+             states: list[dict] | None = None, t: float | None = None) -> None:
+        """Take a (re)lowered model; keeps compiled code when the structure is unchanged."""
+        self.low, self.env, self.record = low, env, tuple(record)
+        self.program = self.cache.get(low, self.record, env.usetable)
+        self.params = pack_params(low, env)
+        if states is None:
+            states = [{k: blk.states.get(k, np.full(blk.count, np.nan)) for k in blk.mech.states}
+                      for blk in low.blocks]
+        if t is not None:
+            self.t = float(t)
+        asg = currents(low, low.v, states, self.t, env)
+        self.state = pack_state(low.v, states, self.t, asg)
+
+    def set_env(self, env: Env) -> None:
+        if env != self.env:
+            if env.usetable != self.env.usetable:
+                self.program = self.cache.get(self.low, self.record, env.usetable)
+            self.env = env
+            self.params = pack_params(self.low, env)
+
+    # -- host-side operations ----------------------------------------------------------
+    def finitialize(self, v_init: float | None = None) -> np.ndarray:
+        """NEURON's finitialize (numerics.md §9.1); returns the t = 0 record sample."""
+        low = self.low
+        v = np.asarray(self.state["v"]).copy()
+        if v_init is not None:
+            v[:] = float(v_init)
+        self.t = 0.0
+        states = initial_states(low, v, self.env)
+        asg = currents(low, v, states, 0.0, self.env)
+        self.state = pack_state(v, states, 0.0, asg)
+        return self.sample_now()
+
+    def sample_now(self) -> np.ndarray:
+        """Record values at the current state (assigned variables from an fcurrent pass)."""
+        v = np.asarray(self.state["v"])
+        states = [{k: np.asarray(x) for k, x in s.items()} for s in self.state["s"]]
+        asg = [{k: np.asarray(x) for k, x in a.items()} for a in self.state["a"]]
+        out = np.empty(len(self.record))
+        for j, r in enumerate(self.record):
+            if r.kind == "t":
+                out[j] = self.t
+            elif r.kind == "v":
+                out[j] = v[r.index]
+            elif r.kind == "state":
+                out[j] = states[r.block][r.var][r.index]
+            elif r.kind == "assigned":
+                out[j] = asg[r.block][r.var][r.index]
+            else:
+                out[j] = self.low.blocks[r.block].params[r.var][r.index]
+        return out
+
+    def host_state(self) -> tuple[np.ndarray, list[dict], list[dict]]:
+        """Node v, mechanism states and last assigned values as NumPy arrays."""
+        v = np.asarray(self.state["v"])
+        conv = lambda lst: [{k: np.asarray(x) for k, x in d.items()} for d in lst]
+        return v, conv(self.state["s"]), conv(self.state["a"])
+
+    def fcurrent(self) -> None:
+        """Recompute the assigned values (currents) at the present state and time."""
+        v, states, _ = self.host_state()
+        asg = currents(self.low, v, states, self.t, self.env)
+        self.state = dict(self.state, a=[{k: jnp.asarray(x) for k, x in a.items()} for a in asg])
+
+    # -- stepping ----------------------------------------------------------------------
+    def advance(self, nsteps: int, *, on_chunk: Callable[[int, int], None] | None = None,
+                interruptible: bool = False, program=None) -> np.ndarray:
+        """Take ``nsteps`` fixed steps; returns the record samples, shape (nsteps, nrec).
+
+        Raises NumericalError at the first step where v is NaN or |v| > RUNAWAY_MV (state
+        and samples before it kept: see ``self.partial``), and :class:`Interrupted` on
+        Ctrl-C at a chunk boundary when ``interruptible``.
+        """
+        prog = program or self.program
+        out = []
+        done = 0
+        self.partial = np.zeros((0, len(prog.record)))
+        stop = _SigintFlag() if interruptible else None
+        with (stop or _nullctx()):
+            while done < nsteps:
+                n = min(prog.chunk, nsteps - done)
+                start = self.state
+                state, rec, vmax, varg = prog.run_chunk(start, self.params, n)
+                vmax = np.asarray(vmax)[:n]
+                bad = np.nonzero(~(vmax <= RUNAWAY_MV))[0]
+                if bad.size:
+                    j = int(bad[0])
+                    node = int(np.asarray(varg)[j])
+                    if j:
+                        self.state, rec2, _, _ = prog.run_chunk(start, self.params, j)
+                        out.append(np.asarray(rec2)[:j])
+                    else:
+                        self.state = start
+                    self.t = float(self.state["t"])
+                    self.partial = np.concatenate(out) if out else self.partial
+                    raise self._diverged(node, float(np.asarray(vmax)[j]))
+                self.state = state
+                self.t = float(state["t"])
+                out.append(np.asarray(rec)[:n])
+                done += n
+                if on_chunk is not None:
+                    on_chunk(done, nsteps)
+                if stop is not None and stop.hit:
+                    self.partial = np.concatenate(out)
+                    raise Interrupted()
+        if len(out) == 1:
+            return out[0]
+        return np.concatenate(out) if out else np.zeros((0, len(prog.record)))
+
+    def advance_recording(self, record: tuple[RecSource, ...], nsteps: int, chunk: int):
+        """Advance with a different recording set (same model); returns (rows, error or None).
+
+        On divergence the rows before the bad step are returned with the NumericalError."""
+        prog = self.cache.get(self.low, record, self.env.usetable, chunk=chunk)
+        try:
+            return self.advance(nsteps, program=prog), None
+        except NumericalError as err:
+            return self.partial, err
+
+    def set_state(self, t: float, v: np.ndarray, states: list[dict], assigned: list[dict]) -> None:
+        """Put the simulator at a given state (used to step back to a recorded row)."""
+        self.t = float(t)
+        self.state = pack_state(v, states, t, assigned)
+
+    def _diverged(self, node: int, vmax: float) -> NumericalError:
+        low = self.low
+        sec = low.node_section[node] if node < len(low.node_section) else f"node {node}"
+        what = "NaN voltage" if not np.isfinite(vmax) else f"runaway voltage (|v| = {vmax:.3g} mV)"
+        hint = (f"dt = {self.env.dt:g} ms may be too large for this model (try a smaller dt); "
+                "a section with no membrane current (missing 'insert pas'?) or a huge "
+                "stimulus can also do this")
+        return NumericalError(f"simulation diverged at t = {self.t + self.env.dt:g} ms: {what} in {sec}",
+                              hint=hint)
+
+
+class _nullctx:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _SigintFlag:
+    """While active, Ctrl-C sets ``hit`` instead of raising (main thread only)."""
+
+    def __init__(self):
+        self.hit = False
+        self._old = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def _handler(self, signum, frame):
+        if self.hit:        # second Ctrl-C: give up waiting for the chunk boundary
+            raise KeyboardInterrupt
+        self.hit = True
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+        return False

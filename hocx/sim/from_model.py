@@ -1,0 +1,181 @@
+"""Lower the interpreter's ``CableModel`` into the simulator's :class:`~hocx.sim.lower.Lowered`.
+
+Geometry (node order, areas, coupling coefficients) comes from ``model.geometry()``; the
+per-segment mechanism values and states are read from the sections, and point-process
+values from the point-process objects.  :class:`NodeMap` remembers, per section, which
+node holds which segment so results can be written back and pointers resolved.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ModelError
+from .lower import Lowered, MechBlock
+from .mechanisms import MECHANISMS
+
+SUPPORTED_HINT = ("the simulator has " + ", ".join(MECHANISMS) + " so far "
+                  "(synapses driven by NetCon events come later)")
+
+#: mechanisms that exist in a model without needing dynamics here
+PASSIVE_OK = {"morphology", "capacitance", "na_ion", "k_ion", "ca_ion"}
+
+
+@dataclass
+class NodeMap:
+    """Where each section's values live among the nodes of one lowering."""
+
+    geo: object
+    seg_nodes: dict          # id(section) -> (node indices of segments, segment index per node)
+    end_node: dict           # id(section) -> end node
+    root_node: dict          # id(root section) -> root node
+    pp_index: dict           # id(point process) -> (block index, instance)
+    pp_objects: dict = None  # block index -> point-process objects in instance order
+
+    def node_of(self, sec, x: float, span=None) -> int:
+        return self.geo.node_of(sec, x, span)
+
+
+def _pp_value(pp, name: str) -> float:
+    values = getattr(pp, "values", None)
+    if isinstance(values, dict) and name in values:
+        return float(values[name])
+    return float(pp.hoc_get(name))
+
+
+def _pp_mech(pp) -> str:
+    mech = getattr(pp, "mechanism", None)
+    if mech is not None and hasattr(mech, "name"):
+        return mech.name
+    return getattr(pp, "hoc_class", type(pp).__name__)
+
+
+def lower_model(model) -> tuple[Lowered, NodeMap]:
+    """Build the simulator input for the whole model (all cells)."""
+    geo = model.geometry()
+    n = geo.n
+    v = np.empty(n)
+    seg_nodes, end_node = {}, {}
+    per_mech: dict[str, tuple[list, dict]] = {}
+    names = [""] * n
+    for sec in geo.sections:
+        nodes = geo.section_nodes(sec)
+        segs, end = nodes[:-1], int(nodes[-1])
+        k = geo.node_index[segs]
+        seg_nodes[id(sec)] = (segs, k)
+        end_node[id(sec)] = end
+        v[segs] = sec.seg["v"][k]
+        v[end] = sec.v_end
+        label = sec.name()
+        for i in nodes:
+            names[i] = label
+        for mname in sec.mechs:
+            mech = MECHANISMS.get(mname)
+            if mech is None:
+                if mname in PASSIVE_OK:
+                    continue
+                raise ModelError(f"mechanism {mname} (in {label}) cannot be simulated by hocx yet",
+                                 hint=SUPPORTED_HINT)
+            nlist, vals = per_mech.setdefault(mname, ([], {}))
+            nlist.append(segs)
+            for p in mech.params:
+                vals.setdefault(p, []).append(sec.seg[mech.range_name(p)][k])
+            for ion, default in mech.ions.items():
+                vals.setdefault(ion, []).append(sec.seg[ion][k] if ion in sec.seg
+                                                else np.full(len(k), default))
+            for s in mech.states:
+                vals.setdefault("state:" + s, []).append(sec.seg[mech.range_name(s)][k])
+    root_node = dict(geo._root)
+    for sec in geo.sections:
+        if sec.parent is None and id(sec) in geo._root:
+            v[geo._root[id(sec)]] = sec.v_root
+            names[geo._root[id(sec)]] = sec.name()
+    blocks = []
+    for mname, (nlist, vals) in per_mech.items():
+        mech = MECHANISMS[mname]
+        params = {p: np.concatenate(vals[p]) for p in list(mech.params) + list(mech.ions)}
+        states = {s: np.concatenate(vals["state:" + s]) for s in mech.states}
+        blocks.append(MechBlock(mech, np.concatenate(nlist), params, states))
+    # point processes, grouped by mechanism in creation order
+    pp_groups: dict[str, list] = {}
+    for pp in model.point_processes:
+        if getattr(pp, "node", None) is None:
+            continue
+        mname = _pp_mech(pp)
+        if mname not in MECHANISMS:
+            raise ModelError(f"point process {mname} cannot be simulated by hocx yet",
+                             hint=SUPPORTED_HINT)
+        pp_groups.setdefault(mname, []).append(pp)
+    for mname, pps in pp_groups.items():
+        mech = MECHANISMS[mname]
+        nodes = [_pp_node(geo, pp) for pp in pps]
+        params = {p: np.array([_pp_value(pp, p) for pp in pps]) for p in mech.params}
+        states = {s: np.array([_pp_value(pp, s) for pp in pps]) for s in mech.states}
+        blocks.append(MechBlock(mech, nodes, params, states, [pp.hoc_name() for pp in pps]))
+    low = Lowered(geo.parent, geo.area, geo.a, geo.b, geo.cm, geo.has_cap, v, blocks, names)
+    pp_index, pp_objects = {}, {}
+    for bi, blk in enumerate(low.blocks):
+        if blk.mech.kind != "density":
+            pp_objects[bi] = pp_groups[blk.mech.name]
+            for j, pp in enumerate(pp_objects[bi]):
+                pp_index[id(pp)] = (bi, j)
+    return low, NodeMap(geo, seg_nodes, end_node, root_node, pp_index, pp_objects)
+
+
+def _pp_node(geo, pp) -> int:
+    owner, kind, j = pp.node
+    if kind == "root":
+        return int(geo._root[id(owner)])
+    return int(geo._first[id(owner)] + j)
+
+
+def write_back(model, low: Lowered, nm: NodeMap, v: np.ndarray, states: list[dict],
+               assigned: list[dict] | None = None) -> None:
+    """Store node voltages, mechanism states (and assigned values) into the sections."""
+    for sec in nm.geo.sections:
+        if not sec.exists:
+            continue
+        segs, k = nm.seg_nodes[id(sec)]
+        sec.seg["v"][k] = v[segs]
+        sec.v_end = float(v[nm.end_node[id(sec)]])
+        if id(sec) in nm.root_node:
+            sec.v_root = float(v[nm.root_node[id(sec)]])
+    # density mechanisms: instances were laid out section by section in geo.sections order
+    for bi, blk in enumerate(low.blocks):
+        if blk.mech.kind != "density":
+            continue
+        pos = 0
+        values = dict(states[bi])
+        if assigned is not None:
+            values.update({a: assigned[bi][a] for a in blk.mech.assigned if a in assigned[bi]})
+        for sec in nm.geo.sections:
+            if blk.mech.name not in sec.mechs:
+                continue
+            segs, k = nm.seg_nodes[id(sec)]
+            m = len(k)
+            for var, arr in values.items():
+                name = blk.mech.range_name(var)
+                if blk.mech.ion_currents and var in blk.mech.ion_currents:
+                    name = var          # ina, ik live in the ion mechanisms
+                tgt = sec.seg.get(name)
+                if tgt is not None:
+                    tgt[k] = arr[pos:pos + m]
+            pos += m
+    # point processes: states and assigned values into the objects' value tables
+    for bi, pps in (nm.pp_objects or {}).items():
+        values = dict(states[bi])
+        if assigned is not None:
+            values.update(assigned[bi])
+        for j, pp in enumerate(pps):
+            table = getattr(pp, "values", None)
+            if isinstance(table, dict):
+                for var, arr in values.items():
+                    if var in table:
+                        table[var] = float(arr[j])
+    # Values changed, the geometry did not: bump the version but keep the cached geometry
+    # valid, as CableModel.write_back does (this is its vectorised equivalent).
+    geo_entry = model._cache.get("geometry")
+    model.version += 1
+    if geo_entry is not None and geo_entry[1] is nm.geo:
+        model._cache["geometry"] = (model.version, nm.geo)

@@ -1,0 +1,35 @@
+"""SEClamp: single-electrode voltage clamp with three levels (NEURON's svclmp.mod).
+
+``vc`` is amp1 until dur1, amp2 until dur1+dur2, amp3 until dur1+dur2+dur3, then the clamp
+is off.  ``i = (vc − v)/rs`` (nA, into the cell: an ELECTRODE_CURRENT).  After the voltage
+update NEURON recomputes ``i`` with the new v and the same vc (``SOLVE icur METHOD
+after_cvode``); that is the value recorded.
+"""
+from __future__ import annotations
+
+from .base import Mechanism
+
+
+def _current(xp, p, s, v, t, env):
+    tc2 = p["dur1"] + p["dur2"]
+    tc3 = tc2 + p["dur3"]
+    vc = xp.where(t < p["dur1"], p["amp1"],
+                  xp.where(t < tc2, p["amp2"], xp.where(t < tc3, p["amp3"], 0.0)))
+    on = xp.where(t < tc3, 1.0, 0.0) + 0.0 * v
+    i = xp.where(on > 0.0, (vc - v) / p["rs"], 0.0)
+    return i, {"i": i, "vc": vc + 0.0 * v, "on": on}
+
+
+def _after_solve(xp, p, s, asg, v, env):
+    return {"i": xp.where(asg["on"] > 0.0, (asg["vc"] - v) / p["rs"], 0.0)}
+
+
+SECLAMP = Mechanism(
+    name="SEClamp",
+    kind="electrode",
+    params={"rs": 1.0, "dur1": 0.0, "amp1": 0.0, "dur2": 0.0, "amp2": 0.0, "dur3": 0.0, "amp3": 0.0},
+    states=(),
+    assigned=("i", "vc"),
+    current=_current,
+    after_solve=_after_solve,
+)

@@ -1,0 +1,211 @@
+"""``Fit``: gradient descent on the trainables so recorded traces match targets.
+
+HOC usage::
+
+    objref fit
+    fit = new Fit()
+    fit.add(vsoma, vtarget)     // recorded Vector, target Vector (or a file of numbers)
+    fit.lr = 0.02  fit.steps = 200
+    fit.run()                   // Adam; returns the best loss; fitted values go into the model
+    objref g
+    g = fit.grad()              // d loss / d parameter (physical units), one element per scalar
+
+Loss: mean squared error over all samples of all pairs (``fit.set_loss("mae")`` for mean
+absolute error).  Ctrl-C during ``run()`` stops and keeps the best parameters so far.
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from ..errors import HocRuntimeError, HocTypeError
+from ..interp.objects import HocObject, as_float
+from .simulate import DiffSim
+from .transforms import to_physical, to_unconstrained
+
+LOSSES = {
+    "mse": lambda d: jnp.mean(d * d),
+    "mae": lambda d: jnp.mean(jnp.abs(d)),
+}
+
+
+def _state(interp):
+    return interp.train
+
+
+class Fit(HocObject):
+    """Fits the session's trainables to target traces with optax (Adam by default)."""
+
+    hoc_class = "Fit"
+    hoc_fields = ("lr", "steps", "best_loss", "checkpoint")
+    hoc_settable = ("lr", "steps", "checkpoint")
+    hoc_doc = {
+        "add": "add(recorded_vec, target_vec or \"file\"): one trace to match",
+        "run": "run([steps]): gradient descent (Adam); returns the best loss",
+        "loss": "loss(): the loss at the present parameter values",
+        "grad": "grad(): gradient of the loss w.r.t. each trainable scalar, as a Vector",
+        "set_loss": "set_loss(\"mse\" or \"mae\")",
+        "lr": "learning rate (default 0.01)",
+        "steps": "number of optimiser steps run() takes (default 100)",
+    }
+
+    def __init__(self, interp=None, args=None, span=None):
+        super().__init__(interp, args, span)
+        self.lr = 0.01
+        self.steps = 100.0
+        self.checkpoint = 1.0
+        self.best_loss = float("nan")
+        self.pairs: list = []
+        self.loss_name = "mse"
+        self._cache = None
+
+    # ---- set-up --------------------------------------------------------------------
+    def m_add(self, args, span=None):
+        if len(args) != 2:
+            raise HocTypeError("Fit.add(recorded_vec, target) takes two arguments", span)
+        rec, target = args
+        if not (isinstance(rec, HocObject) and rec.hoc_class == "Vector"):
+            raise HocTypeError("Fit.add: the first argument must be a recorded Vector", span)
+        if isinstance(target, HocObject) and target.hoc_class == "Vector":
+            values = np.array(target.x, dtype=float)
+        elif isinstance(target, str) or hasattr(target, "value"):
+            values = _read_numbers(str(getattr(target, "value", target)), span)
+        else:
+            raise HocTypeError("Fit.add: the target must be a Vector or a file name", span)
+        self.pairs.append((rec, values))
+        self._cache = None
+        return 1.0
+
+    def m_set_loss(self, args, span=None):
+        name = str(getattr(args[0], "value", args[0])) if args else ""
+        if name not in LOSSES:
+            raise HocRuntimeError(f"unknown loss '{name}'", span, hint="use " + " or ".join(LOSSES))
+        self.loss_name = name
+        self._cache = None
+        return 1.0
+
+    # ---- the differentiable loss -----------------------------------------------------
+    def _prepare(self, span):
+        trs = _state(self.interp).trainables
+        if not trs:
+            raise HocRuntimeError("there are no trainable parameters to fit", span,
+                                  hint='call make_trainable("gnabar_hh") (or sl.make_trainable) first')
+        if not self.pairs:
+            raise HocRuntimeError("this Fit has no target", span,
+                                  hint="fit.add(recorded_vec, target_vec) first")
+        key = (tuple(id(t) for t in trs), int(self.checkpoint != 0), self.loss_name)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        sim = DiffSim(self.interp, trs, [r for r, _ in self.pairs],
+                      checkpoint=self.checkpoint != 0, span=span)
+        n = sim.nsteps + 1
+        for rec, target in self.pairs:
+            if len(target) != n:
+                raise HocRuntimeError(f"target for {rec.hoc_name()} has {len(target)} values but a run "
+                                      f"to tstop records {n} (t = 0 included)", span,
+                                      hint="make the target with the same tstop and dt")
+        targets = jnp.asarray(np.stack([t for _, t in self.pairs], axis=1))
+        lossf = LOSSES[self.loss_name]
+        kinds = [(t.transform, t.bounds) for t in trs]
+
+        def loss_phys(values):
+            return lossf(sim(values) - targets)
+
+        def loss_u(us):
+            return loss_phys([to_physical(k, u, b) for (k, b), u in zip(kinds, us)])
+
+        prepared = (sim, jax.jit(loss_phys), jax.jit(jax.value_and_grad(loss_phys)),
+                    jax.jit(jax.value_and_grad(loss_u)), kinds)
+        self._cache = (key, prepared)
+        return prepared
+
+    def m_loss(self, args, span=None):
+        sim, loss, _, _, _ = self._prepare(span)
+        return float(loss(sim.initial_params()))
+
+    def m_grad(self, args, span=None):
+        sim, _, vg, _, _ = self._prepare(span)
+        _, g = vg(sim.initial_params())
+        vec = self.interp.new_object("Vector", [], span)
+        vec.assign(np.concatenate([np.asarray(x).reshape(-1) for x in g]))
+        return vec
+
+    def m_run(self, args, span=None):
+        steps = int(as_float(args[0])) if args else int(self.steps)
+        if steps < 0:
+            raise HocRuntimeError(f"Fit.run: steps = {steps} must not be negative", span)
+        if not self.lr > 0:
+            raise HocRuntimeError(f"Fit.lr = {self.lr:g} must be positive", span)
+        sim, _, _, vg_u, kinds = self._prepare(span)
+        trs = _state(self.interp).trainables
+        us = [jnp.asarray(to_unconstrained(k, t.value, b)) for (k, b), t in zip(kinds, trs)]
+        opt = optax.adam(float(self.lr))
+        opt_state = opt.init(us)
+        best, best_us = float("inf"), us
+        bar = _Bar(steps)
+        try:
+            for i in range(steps):
+                loss, g = vg_u(us)
+                loss = float(loss)
+                if not np.isfinite(loss):
+                    break
+                if loss < best:
+                    best, best_us = loss, us
+                bar.update(i + 1, loss, best)
+                updates, opt_state = opt.update(g, opt_state, us)
+                us = optax.apply_updates(us, updates)
+            else:
+                loss = float(vg_u(us)[0])
+                if loss < best:
+                    best, best_us = loss, us
+        except KeyboardInterrupt:
+            bar.note("interrupted: keeping the best parameters so far")
+        finally:
+            bar.close()
+        for (k, b), t, u in zip(kinds, trs, best_us):
+            t.value = np.asarray(to_physical(k, u, b), dtype=float).reshape(-1)
+        _state(self.interp).write_back()
+        self.best_loss = best
+        return best
+
+
+class _Bar:
+    """A one-line progress display on stderr (only when stderr is a terminal)."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.on = sys.stderr.isatty()
+        self.t0 = time.perf_counter()
+
+    def update(self, i: int, loss: float, best: float) -> None:
+        if not self.on:
+            return
+        width = 30
+        done = int(width * i / max(self.total, 1))
+        sys.stderr.write(f"\rfit [{'#' * done}{'.' * (width - done)}] {i}/{self.total} "
+                         f"loss {loss:.6g} best {best:.6g} {time.perf_counter() - self.t0:.1f}s")
+        sys.stderr.flush()
+
+    def note(self, text: str) -> None:
+        if self.on:
+            sys.stderr.write("\n" + text)
+
+    def close(self) -> None:
+        if self.on:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _read_numbers(path: str, span) -> np.ndarray:
+    try:
+        with open(path) as f:
+            return np.array([float(tok) for tok in f.read().split()])
+    except OSError as err:
+        raise HocRuntimeError(f"cannot read target file {path}: {err.strerror}", span) from None
+    except ValueError:
+        raise HocRuntimeError(f"target file {path} must hold numbers only", span) from None

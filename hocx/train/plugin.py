@@ -1,0 +1,199 @@
+"""Plug trainable parameters, gradients and fitting into an interpreter.
+
+HOC surface (see docs/training.md)::
+
+    make_trainable("gnabar_hh")                 // whole model: one shared parameter
+    soma make_trainable("gnabar_hh")            // the CAS section (forsec: one per section)
+    apical.make_trainable("gnabar_hh")          // a SectionList: one shared parameter
+    make_trainable("Ra", "cells", cellvec)      // cells listed in a Vector: one per cell
+    make_trainable("gkbar_hh", "per", "section", "bounds", 0.01, 0.1, "init", 0.03)
+
+Options after the name, in any order: a bare number or Vector (= ``init``), ``"init", x|vec``,
+``"bounds", lo, hi``, ``"per", key`` (``all``, ``segment``, ``section``, ``cell`` or any
+model-table column), ``"cells", vec``.  ``get_parameters()`` returns the values as a Vector,
+``show_trainables()`` prints a table, ``delete_trainables()`` clears them, ``Fit`` fits them.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from ..errors import HocRuntimeError, HocTypeError
+from ..interp.objects import HocObject, as_float, extend_class
+from . import trainables as T
+from .fit import Fit
+
+
+def _str(a) -> str | None:
+    if isinstance(a, str):
+        return a
+    if hasattr(a, "value") and isinstance(getattr(a, "value"), str):
+        return a.value
+    return None
+
+
+def _vec(a):
+    return a if isinstance(a, HocObject) and a.hoc_class == "Vector" else None
+
+
+class TrainState:
+    """The trainables of one session (``session.train``; ``session.trainables`` is its list)."""
+
+    def __init__(self, interp):
+        self.interp = interp
+        self.trainables: list[T.Trainable] = []
+
+    @property
+    def total(self) -> int:
+        return sum(t.size for t in self.trainables)
+
+    # ---- make_trainable ----------------------------------------------------------------
+    def make(self, args, span, sections=None, where: str = "") -> float:
+        """``make_trainable`` over ``sections`` (None: whole model or CAS / cells option)."""
+        if not args or _str(args[0]) is None:
+            raise HocTypeError('make_trainable("name", ...) needs the parameter name first', span)
+        name = _str(args[0])
+        opts = self._options(args[1:], span)
+        model = self.interp.model
+        table = model.table()
+        index = {id(s): i for i, s in enumerate(model.sections)}
+        key, sharing = "all", "shared"
+        if sections is None and opts.get("cells") is not None:
+            cells = np.asarray(opts["cells"], dtype=np.int64)
+            ncell = int(table["cell"].max()) + 1 if len(table) else 0
+            bad = [c for c in cells if not 0 <= c < ncell]
+            if bad:
+                raise HocRuntimeError(f"cell index {bad[0]} out of range (the model has {ncell} cells)", span)
+            rows = np.nonzero(np.isin(table["cell"], cells))[0]
+            key, sharing = "cell", f"cells {','.join(str(c) for c in cells)}"
+        elif sections is None and model.stack_depth() > 0:
+            sec = model.cas(span)
+            rows = np.nonzero(table["section_index"] == index[id(sec)])[0]
+            sharing = sec.name()
+        elif sections is None:
+            rows = np.arange(len(table))
+            sharing = "all"
+        else:
+            idx = [index[id(s)] for s in sections if id(s) in index]
+            rows = np.nonzero(np.isin(table["section_index"], idx))[0]
+            sharing = where
+        if "per" in opts:
+            key = opts["per"]
+            sharing = f"{sharing}, per {key}"
+        tr = T.make(model, name, rows, key, sharing, opts.get("init"), opts.get("bounds"), span,
+                    start=self._start_value)
+        self.trainables.append(tr)
+        self.interp.out(f"Number of newly added trainable parameters: {tr.size}. "
+                        f"Total number of trainable parameters: {self.total}\n")
+        return float(tr.size)
+
+    def _start_value(self, kind, mech, var, table, rows) -> np.ndarray:
+        """v_init for ``v``; for a state, its INITIAL value at v_init (host-side hh etc.)."""
+        from ..sim.integrator import env_values, mech_env
+        from ..sim.mechanisms import MECHANISMS
+        from .simulate import session_env
+        interp = self.interp
+        try:
+            v_init = float(interp.get_global("v_init"))
+        except Exception:   # noqa: BLE001 - stdrun not loaded
+            v_init = -65.0
+        v = np.full(len(rows), v_init)
+        if kind == "v":
+            return v
+        m = MECHANISMS[mech]
+        p = {q: np.asarray(table[m.range_name(q)])[rows] for q in m.params}
+        p.update({q: np.asarray(table[q])[rows] if q in table else np.full(len(rows), d)
+                  for q, d in m.ions.items()})
+        env = session_env(interp)
+        return m.initial(np, p, v, mech_env(env_values(env), env.usetable))[var]
+
+    @staticmethod
+    def _options(args, span) -> dict:
+        opts: dict = {}
+        i = 0
+        while i < len(args):
+            a, word = args[i], _str(args[i])
+            if word is None:
+                if "init" in opts:
+                    raise HocTypeError("make_trainable: unexpected extra argument", span)
+                opts["init"] = np.array(_vec(a).x) if _vec(a) else as_float(a)
+                i += 1
+                continue
+            if word == "init" and i + 1 < len(args):
+                v = args[i + 1]
+                opts["init"] = np.array(_vec(v).x) if _vec(v) else as_float(v)
+                i += 2
+            elif word == "bounds" and i + 2 < len(args):
+                opts["bounds"] = (as_float(args[i + 1]), as_float(args[i + 2]))
+                i += 3
+            elif word == "per" and i + 1 < len(args) and _str(args[i + 1]) is not None:
+                opts["per"] = _str(args[i + 1])
+                i += 2
+            elif word == "cells" and i + 1 < len(args):
+                v = args[i + 1]
+                opts["cells"] = np.array(_vec(v).x) if _vec(v) else np.array([as_float(v)])
+                i += 2
+            else:
+                raise HocTypeError(f"make_trainable: unknown or incomplete option '{word}'", span,
+                                   hint='options: "init", x · "bounds", lo, hi · "per", key · "cells", vec')
+        return opts
+
+    # ---- the rest ------------------------------------------------------------------------
+    def values(self) -> np.ndarray:
+        return np.concatenate([t.value for t in self.trainables]) if self.trainables else np.zeros(0)
+
+    def write_back(self) -> None:
+        for tr in self.trainables:
+            T.write_back(self.interp.model, tr)
+
+    def table_text(self) -> str:
+        from rich.console import Console
+        from rich.table import Table
+        tab = Table(title=f"{self.total} trainable parameters")
+        for col in ("#", "name", "sharing", "count", "value", "bounds", "transform"):
+            tab.add_column(col)
+        for i, t in enumerate(self.trainables):
+            vals = ", ".join(f"{v:.6g}" for v in t.value[:4]) + (", ..." if t.size > 4 else "")
+            b = f"({t.bounds[0]:g}, {t.bounds[1]:g})" if t.bounds else "-"
+            tab.add_row(str(i), t.name, t.sharing, str(t.size), vals, b, t.transform)
+        buf = io.StringIO()
+        Console(file=buf, width=110, force_terminal=False).print(tab)
+        return buf.getvalue()
+
+    def function(self, record_vecs, **kw):
+        """Python API: ``(fn, params)`` with ``fn(params) -> traces`` pure (jit/grad/vmap-able);
+        ``params`` is a list of arrays, one per trainable, in physical units."""
+        from .simulate import DiffSim
+        sim = DiffSim(self.interp, self.trainables, record_vecs, **kw)
+        return sim, sim.initial_params()
+
+
+def install(interp) -> None:
+    """Register make_trainable & co., SectionList.make_trainable and the Fit class."""
+    state = TrainState(interp)
+    interp.train = state
+    interp.trainables = state.trainables
+    reg = interp.register_builtin
+    reg("make_trainable", lambda i, a, s: state.make(a, s), kind="proc",
+        doc='make_trainable("param"[, init][, "bounds", lo, hi][, "per", key][, "cells", vec])')
+
+    def get_parameters(i, args, span):
+        vec = interp.new_object("Vector", [], span)
+        vec.assign(state.values())
+        return vec
+
+    def delete(i, args, span):
+        state.trainables.clear()
+        return 0.0
+
+    def show(i, args, span):
+        interp.out(state.table_text())
+        return 0.0
+
+    reg("get_parameters", get_parameters, kind="objfunc", doc="get_parameters(): trainable values as a Vector")
+    reg("delete_trainables", delete, kind="proc", doc="delete_trainables(): remove all trainables")
+    reg("show_trainables", show, kind="proc", doc="show_trainables(): table of the trainables")
+    extend_class("SectionList", "make_trainable",
+                 lambda obj, args, span: state.make(args, span, obj.hoc_sections(), obj.hoc_name()))
+    interp.register_class("Fit", Fit, doc="fit trainable parameters to target traces (gradient descent)")

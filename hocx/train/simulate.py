@@ -1,0 +1,190 @@
+"""The differentiable simulation: a pure ``(params) -> traces`` function of a session's model.
+
+:class:`DiffSim` lowers the model once (``hocx.sim.from_model``), reuses the integrator's
+NEURON-exact step (``hocx.sim.integrator.Program.step``) and runs ``finitialize`` plus
+``nsteps`` fixed steps in JAX so the whole run can be jitted, differentiated and vmapped.
+Trainables are written into the packed step parameters (mechanism parameters, ``cm``), into
+the geometry (diam, L, Ra → area, a, b recomputed in JAX) or into the initial state (v,
+mechanism states).  The step loop is a scan of chunks, each chunk under ``jax.checkpoint``,
+so reverse-mode memory grows with √nsteps rather than nsteps.
+"""
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from ..errors import HocRuntimeError, ModelError
+from ..sim.from_model import lower_model
+from ..sim.integrator import Env, Program, mech_env, pack_params
+from ..sim.recording import resolve
+from . import geometry as geom
+
+
+def run_steps(tstop: float, dt: float) -> int:
+    """How many fixed steps ``run()`` takes to reach ``tstop`` (stdrun's accumulation)."""
+    t, h, n = 0.0, 0.5 * dt, 0
+    while t < tstop - dt / 2:
+        t = (t + h) + h
+        n += 1
+    return n
+
+
+def session_env(interp) -> Env:
+    g = lambda name, d: float(interp.get_global(name)) if _has(interp, name) else d
+    return Env(dt=g("dt", 0.025), celsius=g("celsius", 6.3), secondorder=int(g("secondorder", 0)),
+               usetable=g("usetable_hh", 1.0) != 0)
+
+
+def _has(interp, name) -> bool:
+    try:
+        interp.get_global(name)
+        return True
+    except Exception:   # noqa: BLE001 - not declared
+        return False
+
+
+class DiffSim:
+    """finitialize + run of one model as a pure JAX function of the trainables' values."""
+
+    def __init__(self, interp, trainables, record_vecs, *, tstop=None, checkpoint=True,
+                 chunk: int | None = None, span=None):
+        model = interp.model
+        if not model.sections:
+            raise ModelError("there are no sections to simulate", span)
+        self.env = env = session_env(interp)
+        tstop = float(interp.get_global("tstop")) if tstop is None and _has(interp, "tstop") else tstop
+        if tstop is None:
+            raise HocRuntimeError("tstop is not set", span, hint="load stdrun.hoc or set tstop")
+        self.v_init = float(interp.get_global("v_init")) if _has(interp, "v_init") else -65.0
+        self.nsteps = run_steps(float(tstop), env.dt)
+        low, nm = lower_model(model)
+        self.low, self.geo = low, nm.geo
+        self.trainables = list(trainables)
+        self.sources = tuple(self._source(interp, vec, low, nm, span) for vec in record_vecs)
+        self.program = Program(low, self.sources, env.usetable, chunk=1)
+        self.P0 = pack_params(low, env)
+        self.T = self.program.topo
+        self.checkpoint = checkpoint
+        self.chunk = int(chunk) if chunk else max(1, int(math.isqrt(max(self.nsteps, 1))))
+        self._plan(model)
+
+    # -- set-up ----------------------------------------------------------------------
+    @staticmethod
+    def _source(interp, vec, low, nm, span):
+        plugin = getattr(interp, "sim", None)
+        for r in getattr(plugin, "recordings", []):
+            if r.vec is vec:
+                if r.timed:
+                    raise HocRuntimeError(f"{vec.hoc_name()} records with a Dt or time vector; "
+                                          "fitting needs a per-step recording", span)
+                src, _ = resolve(r.pointer, low, nm, span)
+                if src is None:
+                    raise HocRuntimeError(f"{vec.hoc_name()} records a value outside the simulation "
+                                          "and cannot be differentiated", span)
+                return src
+        raise HocRuntimeError(f"{vec.hoc_name()} is not recording anything", span,
+                              hint="call vec.record(&soma.v(0.5)) before fitting")
+
+    def _plan(self, model) -> None:
+        geo, low = self.geo, self.low
+        node_of_row = np.full(len(model.table()), -1, dtype=np.int64)
+        segs = np.nonzero(geo.seg_row >= 0)[0]
+        node_of_row[geo.seg_row[segs]] = segs
+        self.apply = []
+        need_geo = False
+        for tr in self.trainables:
+            nodes = node_of_row[tr.rows]
+            if tr.kind in ("param", "state"):
+                bi = next(i for i, b in enumerate(low.blocks) if b.mech.name == tr.mech)
+                inst_of = np.full(low.n, -1, dtype=np.int64)
+                inst_of[low.blocks[bi].nodes] = np.arange(low.blocks[bi].count)
+                self.apply.append((tr.kind, bi, tr.var, inst_of[nodes], tr.group))
+            elif tr.kind == "geometry":
+                need_geo = True
+                self.apply.append((tr.kind, -1, tr.var, tr.rows, tr.group))
+            else:   # cm, v
+                self.apply.append((tr.kind, -1, tr.var, nodes, tr.group))
+        self.gplan = None
+        if need_geo:
+            if any(s.pt3d.n for s in geo.sections):
+                raise ModelError("trainable geometry needs every section to be a cylinder; this "
+                                 "model has sections shaped by 3-D points (pt3d)")
+            t = model.table()
+            self.gplan = geom.plan(geo)
+            self.rowgeo = {"diam": jnp.asarray(t["diam"]), "L": jnp.asarray(section_L(model, t)),
+                           "Ra": jnp.asarray(t["Ra"])}
+
+    def initial_params(self) -> list:
+        return [jnp.asarray(tr.value) for tr in self.trainables]
+
+    # -- the pure function -------------------------------------------------------------
+    def __call__(self, values):
+        """Record columns, shape (nsteps + 1, nrec), for trainable ``values`` (physical)."""
+        P = dict(self.P0)
+        P["blocks"] = [dict(b) for b in P["blocks"]]
+        v0 = jnp.full(self.low.n, self.v_init)
+        states_over, rowgeo = [], dict(self.rowgeo) if self.gplan else None
+        for (kind, bi, var, idx, group), val in zip(self.apply, values):
+            x = jnp.asarray(val)[group]
+            if kind == "param":
+                P["blocks"][bi][var] = P["blocks"][bi][var].at[idx].set(x)
+            elif kind == "state":
+                states_over.append((bi, var, idx, x))
+            elif kind == "cm":
+                P["cap"] = P["cap"].at[idx].set(x)
+            elif kind == "v":
+                v0 = v0.at[idx].set(x)
+            else:
+                rowgeo[var] = rowgeo[var].at[idx].set(x)
+        if rowgeo is not None:
+            area, P["a"], P["b"] = geom.coefficients(self.gplan, rowgeo["diam"], rowgeo["L"], rowgeo["Ra"])
+            P["pfac"] = 1.0e2 / area
+        menv = mech_env(P, self.env.usetable)
+        S = []
+        for bi, blk in enumerate(self.low.blocks):
+            if blk.mech.initial is not None:
+                S.append(blk.mech.initial(jnp, P["blocks"][bi], v0[blk.nodes], menv))
+            else:
+                S.append({k: jnp.asarray(blk.states[k]) for k in blk.mech.states if k in blk.states})
+        for bi, var, idx, x in states_over:
+            S[bi] = {**S[bi], var: S[bi][var].at[idx].set(x)}
+        A = [blk.mech.current(jnp, P["blocks"][bi], S[bi], v0[blk.nodes], 0.0, menv)[1]
+             for bi, blk in enumerate(self.low.blocks)]
+        t0 = jnp.asarray(0.0)
+        rec0 = self.program._gather(v0, t0, S, A, P, self.T)
+        carry = {"v": v0, "s": S, "t": t0}
+        recs = self._scan(carry, P)
+        return jnp.concatenate([rec0[None, :], recs])
+
+    def _steps(self, P, carry, length: int):
+        prog, T = self.program, self.T
+
+        def body(c, _):
+            st, (rec, _, _) = prog.step(c, P, T)
+            return {"v": st["v"], "s": st["s"], "t": st["t"]}, rec
+
+        return lax.scan(body, carry, None, length=length)
+
+    def _scan(self, carry, P):
+        n, K = self.nsteps, self.chunk
+        if not self.checkpoint:
+            return self._steps(P, carry, n)[1]
+        nchunks, rem = divmod(n, K)
+        chunk_fn = jax.checkpoint(lambda P_, c: self._steps(P_, c, K))
+        out = []
+        if nchunks:
+            carry, recs = lax.scan(lambda c, _: chunk_fn(P, c), carry, None, length=nchunks)
+            out.append(recs.reshape(nchunks * K, -1))
+        if rem:
+            carry, recs = self._steps(P, carry, rem)
+            out.append(recs)
+        return jnp.concatenate(out) if out else jnp.zeros((0, len(self.sources)))
+
+
+def section_L(model, table) -> np.ndarray:
+    """L of each row's section (the table's L column is L/nseg)."""
+    return np.array([model.sections[int(i)].L for i in table["section_index"]], dtype=float)
