@@ -47,4 +47,4 @@ fit.lr = 0.1
 fit.steps = 150
 {fit.run()}
 show_trainables()
-printf("fitted apical gnabar_hh = %g, gkbar_hh = %g (target 0.15, 0.045)\n", dend[0].gnabar_hh, dend[1].gkbar_hh)
+{printf("fitted apical gnabar_hh = %g, gkbar_hh = %g (target 0.15, 0.045)\n", dend[0].gnabar_hh, dend[1].gkbar_hh)}

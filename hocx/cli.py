@@ -162,7 +162,7 @@ def run(opts: Options, stdout: TextIO, stderr: TextIO, stdin: TextIO) -> int:
                 else:
                     session.execute(stdin.read(), "<stdin>")
             if opts.show and "show" in session.builtins:
-                session.execute("show()", "--show")
+                session.execute("{show()}", "--show")
             if opts.interactive or not opts.actions:
                 stdout.flush()
                 status = open_repl(session, opts)
@@ -171,6 +171,8 @@ def run(opts: Options, stdout: TextIO, stderr: TextIO, stdin: TextIO) -> int:
         except HocError as e:
             stdout.flush()
             report(e, stderr)
+            if opts.debug and e.__cause__ is not None:
+                traceback.print_exception(e.__cause__, file=stderr)
             status = 1
         except KeyboardInterrupt:
             stdout.flush()

@@ -16,6 +16,16 @@ from .scope import CallFrame, Proc, TemplateDef
 MAX_DEPTH = 512
 
 
+# Python errors a built-in may leak on odd arguments; reported as HOC errors, never tracebacks
+BUILTIN_BUGS = (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError, OverflowError,
+                AttributeError)
+
+
+def builtin_failure(name: str, e: Exception, span: Span | None) -> HocRuntimeError:
+    return HocRuntimeError(f"{name}(): {e}", span,
+                           hint="the built-in rejected its arguments (hocx --debug shows the Python error)")
+
+
 class ReturnSignal(Exception):
     def __init__(self, value: Any = None):
         self.value = value
@@ -59,6 +69,8 @@ class CallMixin:
                 v = fn(self, args, span)
             except HocError as e:
                 raise e.with_span(span)
+            except BUILTIN_BUGS as e:
+                raise builtin_failure(name, e, span) from e
             return self.normalize(v, b[1])
         if name in self.classes or self.kind_of(name) == "template":
             raise HocTypeError(f"{name} is a class: create one with 'new {name}()'", span)
@@ -147,6 +159,8 @@ class CallMixin:
                 return self.normalize(base.hoc_call(name, args, span), "method")
             except HocError as e:
                 raise e.with_span(span)
+            except BUILTIN_BUGS as e:
+                raise builtin_failure(f"{base.hoc_class}.{name}", e, span) from e
         return self.section_member_call(base, name, arg_nodes, span)
 
     # ------------------------------------------------------------ objects

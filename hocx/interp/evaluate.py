@@ -95,7 +95,11 @@ class ExprEval:
 
     def ev_Name(self, n: A.Name) -> Any:
         name = n.name
-        ns = self.resolve(name)
+        fr = self.frame
+        if fr.obj is None and self.defining is None and name not in fr.lns.kinds:
+            ns = self.globals                     # fast path: plain top-level or proc code
+        else:
+            ns = self.resolve(name)
         kind = ns.kinds.get(name)
         if kind == "var":
             if n.indices:
@@ -174,8 +178,9 @@ class ExprEval:
     # ------------------------------------------------------------ operators
     def ev_BinOp(self, n: A.BinOp) -> float:
         op = n.op
-        a = self.ev(n.left)
-        b = self.ev(n.right)
+        table = self._ev_table
+        a = table[n.left.__class__](self, n.left)
+        b = table[n.right.__class__](self, n.right)
         if a.__class__ is not float or b.__class__ is not float:
             if op in ("==", "!=") and _objlike(a) and _objlike(b):
                 same = a is b

@@ -156,7 +156,8 @@ class StmtExec:
         ex = self._ex_table[s.body.__class__]
         body, check = s.body, (self.budget is not None or self.deadline is not None)
         values[name] = i
-        while values[name] <= stop + self.eps:
+        limit = stop + self.eps
+        while values[name] <= limit:
             if check:
                 self.tick(s.span)
             try:
@@ -281,7 +282,7 @@ class StmtExec:
                 else:
                     ns.declare(name, kind, self.create_sections(name, dims, owner, span))
             if tdef is not None:
-                tdef.decls[name] = (kind if w != "sectionlist" else "obj", dims)
+                tdef.decls[name] = (kind if w != "sectionlist" else "sectionlist", dims)
 
     def dim(self, node: A.Expr) -> int:
         d = int(self.evnum(node) + self.eps)

@@ -72,17 +72,20 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         self.model = model
 
     # ================================================================ public API
-    def execute(self, text: str, origin: str = "<string>") -> None:
-        """Parse and run ``text`` one top-level item at a time; raises HocError."""
+    def execute(self, text: str, origin: str = "<string>", *, obj: Any = None) -> None:
+        """Parse and run ``text`` one top-level item at a time; raises HocError.
+
+        With ``obj`` (a template instance) the text runs in that object's context,
+        as ``execute("stmt", obj)`` does."""
         self.sources[origin] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         old_limit = sys.getrecursionlimit()
         if old_limit < RECURSION_LIMIT:
             sys.setrecursionlimit(RECURSION_LIMIT)
-        nested = self.frame is not self.top or self._nesting > 0
+        nested = self.frame is not self.top or self._nesting > 0 or obj is not None
         saved_frame, saved_stack = self.frame, self.stack
         if nested:
             self.stack = saved_stack + [saved_frame]
-            self.frame = self.top
+            self.frame = self.top if obj is None else CallFrame(None, [], [], obj=obj)
         self._nesting += 1
         try:
             for item in parse_items(text, origin, self, hx=origin.endswith(".hx")):

@@ -132,6 +132,9 @@ def instantiate(interp, tdef: TemplateDef, args: list, span: Span | None) -> Tem
             ns.declare(name, "str", "")
         elif kind == "obj":
             ns.declare(name, "obj", None)
+        elif kind == "sectionlist":         # .hx `sectionlist NAME`: a fresh list per instance
+            ns.declare(name, "obj", None)
+            interp.store(ns, name, "obj", interp.new_object("SectionList", [], span), [], span)
         elif kind == "objarray":
             ns.declare(name, "objarray", HocArray(name, dims, None))
         elif kind in ("sec", "secarray"):

@@ -85,7 +85,7 @@ def tree_levels(parent: np.ndarray) -> Levels:
 #: above this many children of one node, their contributions are summed in one gather
 MAX_UNROLLED_CHILDREN = 8
 #: window widths grow by this factor (fewer distinct widths = less compiled code)
-BUCKET_FACTOR = 4
+BUCKET_FACTOR = 8
 
 
 def bucket_widths(width: np.ndarray, minimum: int = 8, factor: int = BUCKET_FACTOR) -> np.ndarray:

@@ -68,8 +68,13 @@ def lark_parser() -> Lark:
     """The LALR parser; it builds our AST directly while reducing (no lark tree)."""
     global _LARK
     if _LARK is None:
-        _LARK = Lark(_resources.grammar_text("hoc.lark"), start="item", parser="lalr",
-                     lexer=TokenFeed, transformer=Callbacks(_BUILDER), maybe_placeholders=False)
+        options = dict(start="item", parser="lalr", lexer=TokenFeed,
+                       transformer=Callbacks(_BUILDER), maybe_placeholders=False)
+        grammar = _resources.grammar_text("hoc.lark")
+        try:   # the LALR tables are cached in the temp folder (keyed on the grammar's hash)
+            _LARK = Lark(grammar, cache=True, **options)
+        except Exception:  # noqa: BLE001 - an unusable cache only costs start-up time
+            _LARK = Lark(grammar, **options)
     return _LARK
 
 

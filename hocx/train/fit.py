@@ -5,6 +5,8 @@ HOC usage::
     objref fit
     fit = new Fit()
     fit.add(vsoma, vtarget)     // recorded Vector, target Vector (or a file of numbers)
+    fit.stimuli(stim, "amp", amps)   // optional batch: one run per value of stim.amp ...
+    fit.add(vsoma, vtarget2, 1)      // ... and targets for batch item k (default 0)
     fit.lr = 0.02  fit.steps = 200
     fit.run()                   // Adam; returns the best loss; fitted values go into the model
     objref g
@@ -45,7 +47,8 @@ class Fit(HocObject):
     hoc_fields = ("lr", "steps", "best_loss", "checkpoint")
     hoc_settable = ("lr", "steps", "checkpoint")
     hoc_doc = {
-        "add": "add(recorded_vec, target_vec or \"file\"): one trace to match",
+        "add": "add(recorded_vec, target_vec or \"file\"[, k]): one trace to match (batch item k)",
+        "stimuli": "stimuli(pointprocess, \"param\", values_vec): one run per value (a batch)",
         "run": "run([steps]): gradient descent (Adam); returns the best loss",
         "loss": "loss(): the loss at the present parameter values",
         "grad": "grad(): gradient of the loss w.r.t. each trainable scalar, as a Vector",
@@ -61,23 +64,42 @@ class Fit(HocObject):
         self.checkpoint = 1.0
         self.best_loss = float("nan")
         self.pairs: list = []
+        self.batch = None            # (point process, parameter, values) or None
         self.loss_name = "mse"
         self._cache = None
 
     # ---- set-up --------------------------------------------------------------------
     def m_add(self, args, span=None):
-        if len(args) != 2:
-            raise HocTypeError("Fit.add(recorded_vec, target) takes two arguments", span)
-        rec, target = args
+        if len(args) not in (2, 3):
+            raise HocTypeError("Fit.add(recorded_vec, target[, k]) takes two or three arguments", span)
+        rec, target = args[:2]
+        k = int(as_float(args[2])) if len(args) == 3 else 0
+        if k < 0:
+            raise HocRuntimeError(f"Fit.add: batch index {k} must not be negative", span)
         if not (isinstance(rec, HocObject) and rec.hoc_class == "Vector"):
             raise HocTypeError("Fit.add: the first argument must be a recorded Vector", span)
+        recs = getattr(getattr(self.interp, "sim", None), "recordings", [])
+        if not any(r.vec is rec for r in recs):
+            raise HocRuntimeError(f"{rec.hoc_name()} is not recording anything", span,
+                                  hint="call vec.record(&soma.v(0.5)) before fit.add")
         if isinstance(target, HocObject) and target.hoc_class == "Vector":
             values = np.array(target.x, dtype=float)
-        elif isinstance(target, str) or hasattr(target, "value"):
-            values = _read_numbers(str(getattr(target, "value", target)), span)
+        elif _text(target) is not None:
+            values = _read_numbers(_text(target), span)
         else:
             raise HocTypeError("Fit.add: the target must be a Vector or a file name", span)
-        self.pairs.append((rec, values))
+        self.pairs.append((rec, values, k))
+        self._cache = None
+        return 1.0
+
+    def m_stimuli(self, args, span=None):
+        if len(args) != 3 or not isinstance(args[0], HocObject) or _text(args[1]) is None \
+                or not (isinstance(args[2], HocObject) and args[2].hoc_class == "Vector"):
+            raise HocTypeError('Fit.stimuli(pointprocess, "param", values_vec)', span)
+        values = np.array(args[2].x, dtype=float)
+        if not len(values):
+            raise HocRuntimeError("Fit.stimuli: the values Vector is empty", span)
+        self.batch = (args[0], _text(args[1]), values)
         self._cache = None
         return 1.0
 
@@ -98,23 +120,39 @@ class Fit(HocObject):
         if not self.pairs:
             raise HocRuntimeError("this Fit has no target", span,
                                   hint="fit.add(recorded_vec, target_vec) first")
-        key = (tuple(id(t) for t in trs), int(self.checkpoint != 0), self.loss_name)
+        key = (tuple(id(t) for t in trs), int(self.checkpoint != 0), self.loss_name,
+               self.interp.model.version)
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
-        sim = DiffSim(self.interp, trs, [r for r, _ in self.pairs],
-                      checkpoint=self.checkpoint != 0, span=span)
+        recs = []
+        for rec, _, _ in self.pairs:
+            if not any(rec is r for r in recs):
+                recs.append(rec)
+        sim = DiffSim(self.interp, trs, recs, checkpoint=self.checkpoint != 0, span=span)
         n = sim.nsteps + 1
-        for rec, target in self.pairs:
+        nbatch = len(self.batch[2]) if self.batch else 1
+        cols = []
+        for rec, target, k in self.pairs:
             if len(target) != n:
                 raise HocRuntimeError(f"target for {rec.hoc_name()} has {len(target)} values but a run "
                                       f"to tstop records {n} (t = 0 included)", span,
                                       hint="make the target with the same tstop and dt")
-        targets = jnp.asarray(np.stack([t for _, t in self.pairs], axis=1))
+            if k >= nbatch:
+                raise HocRuntimeError(f"target for batch item {k}, but the batch has {nbatch} "
+                                      "run(s)", span, hint="fit.stimuli(stim, \"amp\", values) sets the batch")
+            cols.append((k, next(i for i, r in enumerate(recs) if r is rec), jnp.asarray(target)))
         lossf = LOSSES[self.loss_name]
         kinds = [(t.transform, t.bounds) for t in trs]
+        if self.batch:
+            bi, var, inst = sim.point_param(self.batch[0], self.batch[1], span)
+            amps = jnp.asarray(self.batch[2])
+            run = lambda values: jax.vmap(lambda a: sim(values, [(bi, var, inst, a)]))(amps)
+        else:
+            run = lambda values: sim(values)[None]
 
         def loss_phys(values):
-            return lossf(sim(values) - targets)
+            traces = run(values)
+            return sum(lossf(traces[k, :, c] - t) for k, c, t in cols) / len(cols)
 
         def loss_u(us):
             return loss_phys([to_physical(k, u, b) for (k, b), u in zip(kinds, us)])
@@ -170,6 +208,8 @@ class Fit(HocObject):
         for (k, b), t, u in zip(kinds, trs, best_us):
             t.value = np.asarray(to_physical(k, u, b), dtype=float).reshape(-1)
         _state(self.interp).write_back()
+        if self._cache is not None:       # only trainable values changed: keep the compiled loss
+            self._cache = (self._cache[0][:-1] + (self.interp.model.version,), self._cache[1])
         self.best_loss = best
         return best
 
@@ -199,6 +239,13 @@ class _Bar:
         if self.on:
             sys.stderr.write("\n")
             sys.stderr.flush()
+
+
+def _text(a) -> str | None:
+    if isinstance(a, str):
+        return a
+    value = getattr(a, "value", None)
+    return value if isinstance(value, str) else None
 
 
 def _read_numbers(path: str, span) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Plug trainable parameters, gradients and fitting into an interpreter.
 
-HOC surface (see docs/training.md)::
+HOC surface (the full description is in hocx/train/__init__.py)::
 
     make_trainable("gnabar_hh")                 // whole model: one shared parameter
     soma make_trainable("gnabar_hh")            // the CAS section (forsec: one per section)
@@ -169,6 +169,17 @@ class TrainState:
         return sim, sim.initial_params()
 
 
+def _label(interp, obj) -> str:
+    """The top-level objref name holding ``obj`` (``apical``), else its ``SectionList[i]`` name."""
+    try:
+        for name, kind in interp.names().items():
+            if kind == "obj" and interp.get_global(name) is obj:
+                return name
+    except Exception:   # noqa: BLE001 - naming is cosmetic
+        pass
+    return obj.hoc_name()
+
+
 def install(interp) -> None:
     """Register make_trainable & co., SectionList.make_trainable and the Fit class."""
     state = TrainState(interp)
@@ -195,5 +206,5 @@ def install(interp) -> None:
     reg("delete_trainables", delete, kind="proc", doc="delete_trainables(): remove all trainables")
     reg("show_trainables", show, kind="proc", doc="show_trainables(): table of the trainables")
     extend_class("SectionList", "make_trainable",
-                 lambda obj, args, span: state.make(args, span, obj.hoc_sections(), obj.hoc_name()))
+                 lambda obj, args, span: state.make(args, span, obj.hoc_sections(), _label(interp, obj)))
     interp.register_class("Fit", Fit, doc="fit trainable parameters to target traces (gradient descent)")

@@ -61,8 +61,12 @@ class DiffSim:
             raise HocRuntimeError("tstop is not set", span, hint="load stdrun.hoc or set tstop")
         self.v_init = float(interp.get_global("v_init")) if _has(interp, "v_init") else -65.0
         self.nsteps = run_steps(float(tstop), env.dt)
+        for tr in trainables:
+            if tr.structure != getattr(model, "structure_version", -1):
+                raise HocRuntimeError(f"the model's structure changed after make_trainable(\"{tr.name}\")",
+                                      span, hint="call delete_trainables() and make them trainable again")
         low, nm = lower_model(model)
-        self.low, self.geo = low, nm.geo
+        self.low, self.geo, self.nm = low, nm.geo, nm
         self.trainables = list(trainables)
         self.sources = tuple(self._source(interp, vec, low, nm, span) for vec in record_vecs)
         self.program = Program(low, self.sources, env.usetable, chunk=1)
@@ -118,14 +122,29 @@ class DiffSim:
             self.rowgeo = {"diam": jnp.asarray(t["diam"]), "L": jnp.asarray(section_L(model, t)),
                            "Ra": jnp.asarray(t["Ra"])}
 
+    def point_param(self, obj, field: str, span=None) -> tuple[int, str, int]:
+        """(block, variable, instance) of point-process parameter ``obj.field`` (e.g. stim.amp),
+        for per-run overrides (batches of stimuli)."""
+        hit = self.nm.pp_index.get(id(obj))
+        if hit is None:
+            raise HocRuntimeError(f"{obj.hoc_name()} is not a point process placed in the model", span)
+        bi, inst = hit
+        if field not in self.low.blocks[bi].mech.params:
+            raise HocRuntimeError(f"{field} is not a parameter of {obj.hoc_name()}", span,
+                                  hint="parameters: " + ", ".join(self.low.blocks[bi].mech.params))
+        return bi, field, inst
+
     def initial_params(self) -> list:
         return [jnp.asarray(tr.value) for tr in self.trainables]
 
     # -- the pure function -------------------------------------------------------------
-    def __call__(self, values):
-        """Record columns, shape (nsteps + 1, nrec), for trainable ``values`` (physical)."""
+    def __call__(self, values, overrides=()):
+        """Record columns, shape (nsteps + 1, nrec), for trainable ``values`` (physical);
+        ``overrides``: (block, variable, instance, value) point-process parameters for this run."""
         P = dict(self.P0)
         P["blocks"] = [dict(b) for b in P["blocks"]]
+        for bi, var, inst, val in overrides:
+            P["blocks"][bi][var] = P["blocks"][bi][var].at[inst].set(val)
         v0 = jnp.full(self.low.n, self.v_init)
         states_over, rowgeo = [], dict(self.rowgeo) if self.gplan else None
         for (kind, bi, var, idx, group), val in zip(self.apply, values):

@@ -40,6 +40,7 @@ class Trainable:
     var: str = ""
     bounds: tuple[float, float] | None = None
     transform: str = "identity"
+    structure: int = -1          # model.structure_version the rows refer to
 
     @property
     def size(self) -> int:
@@ -152,7 +153,8 @@ def make(model, name: str, rows: np.ndarray, key: str, sharing: str, init=None,
         bounds, transform = (lo, hi), "sigmoid"
     elif (kind in ("geometry", "cm") or (kind == "param" and var.startswith("g"))) and np.all(value > 0):
         transform = "softplus"
-    return Trainable(name, kind, rows, group, value, sharing, mech, var, bounds, transform)
+    return Trainable(name, kind, rows, group, value, sharing, mech, var, bounds, transform,
+                     getattr(model, "structure_version", -1))
 
 
 def _fmt(values) -> str:

@@ -140,3 +140,9 @@ def test_nrniv_compatible_flags_are_accepted(files):
 def test_console_entry_point_is_declared():
     text = (ROOT / "pyproject.toml").read_text()
     assert 'hocx = "hocx.cli:main"' in text
+
+
+def test_show_prints_the_model_table(files):
+    r = hocx("--show", "-c", "create soma", cwd=files)
+    assert r.returncode == 0
+    assert "soma" in r.stdout

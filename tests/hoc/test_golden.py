@@ -1,4 +1,4 @@
-"""Golden HOC files: ``// expect: TEXT`` lines give stdout, ``// error:`` the failure.
+"""Golden HOC (and .hx) files: ``// expect: TEXT`` lines give stdout, ``// error:`` the failure.
 
 * ``// expect: TEXT`` -- one line of stdout, exactly TEXT (trailing spaces count;
   ``\\t`` is a TAB, ``\\\\`` a backslash); the lines are expected in file order.
@@ -18,7 +18,7 @@ import hocx.errors as errors
 from hocx.api import Session
 
 HERE = Path(__file__).parent
-FILES = sorted(HERE.glob("*.hoc"))
+FILES = sorted([*HERE.glob("*.hoc"), *HERE.glob("*.hx")])
 _ERROR = re.compile(r"//\s*error:\s*(\w+)\s+(\d+):(\d+)\s+(.*)$")
 
 

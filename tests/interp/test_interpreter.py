@@ -230,3 +230,23 @@ def test_xopen_runs_every_time(tmp_path: Path, monkeypatch):
     s, out, _ = session()
     s.execute('count = 0\nxopen("inc.hoc")\n{xopen("inc.hoc")}\nprint count\n')
     assert "".join(out) == "\t1 \n2 \n"
+
+
+def test_python_errors_in_builtins_become_hoc_errors():
+    s, _, _ = session()
+
+    def broken(interp, args, span):
+        raise ValueError("bad value")
+
+    s.register_builtin("broken", broken)
+    with pytest.raises(HocRuntimeError) as e:
+        s.execute("x = broken(1)\n")
+    assert e.value.message == "broken(): bad value"
+    assert (e.value.span.line, e.value.span.col) == (1, 5)
+
+
+def test_execute_in_an_object_context():
+    s, out, _ = session()
+    s.execute("begintemplate T\npublic x\nproc init() { x = 1 }\nendtemplate T\n"
+              "objref o\no = new T()\nexecute(\"x = 42\", o)\nprint o.x, execute1(\"x = 7\", o), o.x\n")
+    assert "".join(out) == "42 1 7 \n"

@@ -27,7 +27,8 @@ def test_level_solve_matches_sequential(parent, seed):
     a = np.where(parent >= 0, rng.uniform(-1, 0, n), 0.0)
     b = np.where(parent >= 0, rng.uniform(-1, 0, n), 0.0)
     ref = hines_solve_numpy(d, rhs, a, b, parent)
-    got = np.asarray(jax.jit(TreeSolver(tree_levels(parent)).solve)(d, rhs, a, b))
+    solver = TreeSolver(tree_levels(parent))
+    got = np.asarray(jax.jit(solver.solve)(d, rhs, a, b, solver.arrays()))
     np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-14)
 
 
@@ -57,5 +58,6 @@ def test_star_with_many_children():
     a = np.where(parent >= 0, rng.uniform(-1, 0, n), 0.0)
     b = np.where(parent >= 0, rng.uniform(-1, 0, n), 0.0)
     ref = hines_solve_numpy(d, rhs, a, b, parent)
-    got = np.asarray(jax.jit(TreeSolver(tree_levels(parent)).solve)(d, rhs, a, b))
+    solver = TreeSolver(tree_levels(parent))
+    got = np.asarray(jax.jit(solver.solve)(d, rhs, a, b, solver.arrays()))
     np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-14)

@@ -135,15 +135,25 @@ def _quit(interp, args, span):
 
 def _execute(interp, args, span):
     cmd = _str(args, 0, "execute", span)
-    interp.execute(cmd, "<execute>")
+    interp.execute(cmd, "<execute>", obj=_context(args))
     return 0.0
+
+
+def _context(args: list):
+    """The object an ``execute(cmd, obj)`` runs in (None: the top level)."""
+    from ..templates import TemplateInstance
+
+    obj = args[1] if len(args) > 1 else None
+    return obj if isinstance(obj, TemplateInstance) else None
 
 
 def _execute1(interp, args, span):
     cmd = _str(args, 0, "execute1", span)
-    show = len(args) < 2 or as_float(args[1]) != 0
+    obj = _context(args)
+    flag = args[2] if obj is not None and len(args) > 2 else (args[1] if obj is None and len(args) > 1 else 1.0)
+    show = not isinstance(flag, float) or flag != 0
     try:
-        interp.execute(cmd, "<execute1>")
+        interp.execute(cmd, "<execute1>", obj=obj)
     except HocError as e:
         if show:
             interp.err(e.render() + "\n")

@@ -136,6 +136,9 @@ class Matrix(HocObject):
 
     def m_getdiag(self, args: list, span: Span | None = None) -> Vector:
         k = int_arg("getdiag", args, 0, span)
+        if not -self.m.shape[0] < k < self.m.shape[1]:
+            raise HocRuntimeError("Arg out of range in user function", span,
+                                  hint=f"getdiag: the diagonal must be between {1 - self.m.shape[0]} and {self.m.shape[1] - 1}")
         return self._vec(np.diagonal(self.m, k), span, args[1] if len(args) > 1 else None)
 
     def _put(self, fname: str, args: list, span: Span | None, axis: int) -> "Matrix":

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ...errors import HocRuntimeError, HocTypeError, Span
-from ..objects import HocObject, StrRef, as_float, as_str
+from ..objects import HocObject, Pointer, StrRef, as_float, as_str
 from ..printf import c_int
 from ..printf import sprint as format_hoc
 
@@ -183,6 +183,73 @@ class StringFunctions(HocObject):
         return 1.0 if name in names() else 0.0
 
 
+# ---- sscanf ------------------------------------------------------------------
+
+_SCAN_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.I)
+_SCAN_INT = re.compile(r"[+-]?\d+")
+_SCAN_SPEC = re.compile(r"%(\*?)(\d*)(l{0,2}|h)([dioxfegsc%])")
+
+
+def bi_sscanf(interp, args: list, span: Span | None = None) -> float:
+    """sscanf(str, fmt, &x or strdef, ...): C sscanf into pointers/strdefs; the number converted
+    (-1 when the string ends before the first conversion), as nrniv returns."""
+    text, fmt = str_arg("sscanf", args, 0, span), str_arg("sscanf", args, 1, span)
+    pos, argi, count, fi = 0, 2, 0, 0
+    while fi < len(fmt):
+        ch = fmt[fi]
+        if ch.isspace():
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+            fi += 1
+            continue
+        if ch != "%" or fmt.startswith("%%", fi):
+            lit = "%" if ch == "%" else ch
+            if pos >= len(text):
+                return -1.0 if count == 0 else float(count)
+            if text[pos] != lit:
+                break
+            pos, fi = pos + 1, fi + (2 if ch == "%" else 1)
+            continue
+        m = _SCAN_SPEC.match(fmt, fi)
+        if m is None:
+            raise HocRuntimeError(f"sscanf: unsupported conversion in {fmt!r}", span)
+        fi = m.end()
+        skip, width, conv = m.group(1) == "*", int(m.group(2) or 0), m.group(4)
+        if conv != "c":
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+        if pos >= len(text):
+            return -1.0 if count == 0 else float(count)
+        field = text[pos: pos + width] if width else text[pos:]
+        if conv == "s":
+            word = field.split()[0] if field.split() else ""
+            value: object = word
+            pos += len(word)
+        elif conv == "c":
+            value, pos = float(ord(field[0])), pos + 1
+        else:
+            rx = _SCAN_FLOAT if conv in "feg" else _SCAN_INT
+            mm = rx.match(field)
+            if mm is None:
+                break
+            value, pos = float(mm.group(0)) if conv in "feg" else float(int(mm.group(0))), pos + mm.end()
+        if skip:
+            continue
+        need_args("sscanf", args, argi + 1, span)
+        target = args[argi]
+        argi += 1
+        if conv == "s":
+            if not isinstance(target, StrRef):
+                raise HocTypeError("sscanf: %s needs a strdef argument", span)
+            target.set(str(value))
+        else:
+            if not isinstance(target, Pointer):
+                raise HocTypeError(f"sscanf: %{conv} needs a pointer argument (&x)", span)
+            target.set(float(value))
+        count += 1
+    return float(count)
+
+
 def _unsupported(name: str, why: str):
     def fn(interp, args: list, span: Span | None = None) -> Any:
         raise HocRuntimeError(f"{name}() is not supported by hocx", span, hint=why)
@@ -193,6 +260,7 @@ def install(interp) -> None:
     interp.register_builtin("printf", bi_printf, kind="func", doc="printf(fmt, ...): formatted output")
     interp.register_builtin("sprint", bi_sprint, kind="func", doc="sprint(strdef, fmt, ...): format into a strdef")
     interp.register_builtin("fprint", bi_fprint, kind="func", doc="fprint(fmt, ...): printf to the wopen() file")
+    interp.register_builtin("sscanf", bi_sscanf, kind="func", doc="sscanf(str, fmt, &x, strdef...): parse a string")
     interp.register_builtin("strcmp", bi_strcmp, kind="func", doc="strcmp(s1, s2): C string comparison")
     interp.register_builtin("xred", _unsupported("xred", "it reads from the terminal; pass values as arguments"),
                             kind="func", doc="(unsupported) interactive read")

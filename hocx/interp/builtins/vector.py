@@ -250,8 +250,11 @@ class Vector(HocObject):
         n, start, step = self._n, 0.0, 1.0
         if len(args) >= 3:
             start, end = num_arg("indgen", args, 0, span), num_arg("indgen", args, 1, span)
+            if not (math.isfinite(start) and math.isfinite(end)):
+                raise HocRuntimeError("Vector.indgen: start and stop must be finite", span)
             step = chkarg("indgen", args, 2, min(start - end, end - start), max(start - end, end - start), span)
-            xn = math.floor((end - start) / step + INDGEN_EPS) + 1.0 if step != 0 else DMAXINT + 1
+            q = (end - start) / step + INDGEN_EPS if step != 0 else math.inf
+            xn = math.floor(q) + 1.0 if math.isfinite(q) else DMAXINT + 1
             if xn > DMAXINT:
                 raise HocRuntimeError("size too large", span)
             if xn < 0:
@@ -421,7 +424,10 @@ class Vector(HocObject):
             raise HocRuntimeError("Vector: Vector argument too small", span)
         d = (self.x - y.x[: self._n]) ** 2
         if len(args) > 1:
-            d = d * vec_arg("meansqerr", args, 1, span).x[: self._n]
+            w = vec_arg("meansqerr", args, 1, span)
+            if len(w) < self._n:
+                raise HocRuntimeError("Vector: second Vector size too small", span)
+            d = d * w.x[: self._n]
         return float(np.sum(d)) / self._n
 
     # ---- arithmetic -------------------------------------------------------------
@@ -509,6 +515,24 @@ class Vector(HocObject):
         for i in range(start, end + 1):
             self._buf[i] = as_float(call(func, [float(self._buf[i])]))
         return self
+
+    def _random_fill(self, fname: str, args: list, span: Span | None, add: bool) -> "Vector":
+        from .random import Random
+
+        r = args[0] if args else None
+        if not isinstance(r, Random):
+            raise HocTypeError(f"Vector.{fname}: the first argument must be a Random", span)
+        start, end = self._range(fname, args, 1, span)
+        for i in range(start, end + 1):
+            x = r.pick(span)
+            self._buf[i] = self._buf[i] + x if add else x
+        return self
+
+    def m_setrand(self, args: list, span: Span | None = None) -> "Vector":
+        return self._random_fill("setrand", args, span, add=False)
+
+    def m_addrand(self, args: list, span: Span | None = None) -> "Vector":
+        return self._random_fill("addrand", args, span, add=True)
 
     # ---- order, search ------------------------------------------------------------
     def m_sort(self, args: list, span: Span | None = None) -> "Vector":

@@ -66,3 +66,25 @@ def test_printf_engine_never_crashes(fmt, args):
         assert isinstance(sprint(fmt, args), str)
     except HocError:
         pass
+
+
+def test_regressions_found_by_sweeps(interp):
+    """Inputs that once escaped as Python exceptions (or crashed numpy)."""
+    import math as m
+
+    mat = interp.new("Matrix", 2.0, 2.0)
+    v = interp.new("Vector", 3.0)
+    cases = [
+        lambda: mat.m_getdiag([1e10]),                      # numpy.diagonal segfaults on huge offsets
+        lambda: v.m_indgen([0.0, m.inf, 2.0]),
+        lambda: v.m_meansqerr([interp.new("Vector", 3.0), interp.new("Vector")]),
+        lambda: v.m_resize([1e10]),
+        lambda: interp.new("Random").m_weibull([0.0, 0.0]),
+        lambda: interp.new("Random").m_lognormal([1e-194, 1.0]),
+        lambda: interp.new("Random").m_geometric([1.0]),     # would never end (NEURON too)
+        lambda: interp.new("Random").m_poisson([1e10]),      # would never end (NEURON too)
+        lambda: interp.new("List").m_insrt([m.inf, None]),
+    ]
+    for case in cases:
+        with pytest.raises(HocError):
+            case()

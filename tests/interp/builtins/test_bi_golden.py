@@ -7,6 +7,7 @@ proves the expectations are NEURON's own output.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,8 +23,10 @@ KNOWN_GAPS: dict[str, str] = {}
 
 
 def expected_output(path: Path) -> str:
+    """The stdout the file states (tests/hoc's convention: ``\\t`` is a TAB, ``\\\\`` a backslash)."""
     marker = "// expect: "
-    return "".join(line.split(marker, 1)[1] + "\n" for line in path.read_text().split("\n") if line.startswith(marker))
+    lines = [line.split(marker, 1)[1] for line in path.read_text().split("\n") if line.startswith(marker)]
+    return "".join(re.sub(r"\\(t|\\)", lambda m: "\t" if m.group(1) == "t" else "\\", x) + "\n" for x in lines)
 
 
 def run_hocx(path: Path) -> tuple[str, str]:

@@ -76,3 +76,14 @@ def test_live_against_neuron(interp):
         ours.m_Random123([float(i) for i in ids])
         want = [theirs.normal(-1, 2)] + [theirs.repick() for _ in range(200)]
         assert picks(ours, "normal", [-1.0, 2.0], 201) == want
+
+
+def test_vector_setrand_and_addrand_draw_from_the_stream(interp):
+    r = interp.new("Random")
+    r.m_Random123([1.0, 2.0, 3.0])
+    r.m_uniform([0.0, 1.0])            # first pick 0.980861897351951
+    v = interp.new("Vector", 3.0)
+    v.m_setrand([r])
+    assert list(v.x) == [0.22910290974446038, 0.12487032890206429, 0.12655526885610183]  # NEURON 9.0.2
+    v.m_addrand([r, 0.0, 0.0])
+    assert v.x[0] > 0.22910290974446038
