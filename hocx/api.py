@@ -1,8 +1,9 @@
 """The public Session: interpreter + built-ins + simulator plugin (front-end layer)."""
 from __future__ import annotations
 
-from importlib import import_module
+import numpy as np
 
+from . import show
 from .interp.builtins import install_all
 from .interp.interpreter import Interpreter
 
@@ -21,12 +22,18 @@ class Session(Interpreter):
         install_sim(self)
         from .train.plugin import install as install_train
         install_train(self)
-        try:
-            show = import_module(f"{__package__}.show")
-        except ImportError:
-            show = None
-        if show is not None and hasattr(show, "install"):
-            show.install(self)
+        show.install(self)
+
+    @property
+    def table(self) -> dict[str, np.ndarray]:
+        """The model table: one row per compartment, columns as numpy arrays."""
+        return self.model.table().columns
+
+    @property
+    def edges(self) -> dict[str, np.ndarray]:
+        """The edge table: point processes (and later NetCons and synapses)."""
+        e = self.model.edges()
+        return getattr(e, "columns", e)
 
 
 def run_file(path: str, **kw) -> Session:

@@ -303,6 +303,8 @@ class ExprEval:
                 out.append(self.strref(a.name, a.span))
             elif cls is A.Arg and a.sigil == "s":
                 out.append(self.arg_strref(a))
+            elif cls is A.Member and not a.indices and (ref := self.member_strref(a)) is not None:
+                out.append(ref)
             elif cls is A.Arg and a.sigil == "&" and a.index is None:
                 fr = self.frame
                 i = self.arg_index(a)
@@ -336,6 +338,21 @@ class ExprEval:
         def set_(v: str, ns=ns) -> None:
             ns.values[name] = v
         return StrRef(lambda ns=ns: ns.values[name], set_)
+
+    def member_strref(self, a: A.Member) -> StrRef | None:
+        """``obj.s`` where s is a strdef field of a template object: pass it by reference."""
+        obj = self.ev(a.base)
+        ns = getattr(obj, "ns", None)
+        tdef = getattr(obj, "tdef", None)
+        if ns is None or tdef is None:
+            return None
+        kind = tdef.ns.kinds.get(a.name) or ns.kinds.get(a.name)
+        if kind != "str" or a.name not in ns.values:
+            return None
+
+        def set_(v: str, ns=ns, name=a.name) -> None:
+            ns.values[name] = v
+        return StrRef(lambda ns=ns, name=a.name: ns.values[name], set_)
 
     def arg_strref(self, a: A.Arg) -> Any:
         fr = self.frame
