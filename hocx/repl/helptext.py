@@ -96,7 +96,7 @@ stopsw ¦ stopsw() ¦ seconds since startsw() ¦ s ¦ print stopsw()
 # ---- names and arguments ------------------------------------------------------------------
 numarg ¦ numarg() ¦ number of arguments passed to the current proc/func ¦ ¦ proc p() { print numarg() }
 argtype ¦ argtype(i) ¦ type of argument i: 0 number, 1 object, 2 string, 3 pointer, -1 none ¦ ¦ if (argtype(1) == 2) print $s1
-name_declared ¦ name_declared("name" [, 1]) ¦ 0 if undeclared, otherwise a code for the kind of name ¦ ¦ name_declared("soma")
+name_declared ¦ name_declared("name" [, 2]) ¦ what a top-level name is: 0 undefined, 2 objref, 3 section, 4 strdef, 5 variable, 1 anything else (with 2: 6 array, 7 integer, 8 section property) ¦ ¦ if (!name_declared("tstop")) tstop = 5
 object_id ¦ object_id(obj [, 1]) ¦ a number identifying obj (0 for NULLobject) ¦ ¦ object_id(vec)
 allobjects ¦ allobjects(["Template"] [, 0]) ¦ list live objects with their reference counts ¦ ¦ allobjects("Vector")
 object_push ¦ object_push(obj) ¦ enter obj's context for the following statements ¦ ¦ object_push(cell)

@@ -181,6 +181,40 @@ def _system(interp, args, span):
     return float(proc.returncode)
 
 
+# name_declared(): NEURON's codes for what a top-level name is (measured with nrniv 9.0.2)
+_INT_VARS = {"secondorder"}
+
+
+def _name_declared(interp, args, span):
+    if not args:
+        raise HocRuntimeError("name_declared not enough arguments", span)
+    name = as_str(args[0])
+    flag = as_float(args[1]) if len(args) > 1 else 0.0
+    kind = interp.globals.kinds.get(name)
+    if kind is None:
+        if name in interp.templates or name in interp.classes or name in interp.builtins:
+            return 1.0
+        if name in ("nseg", "L", "Ra", "rallbranch"):
+            return 8.0 if flag == 2 else 5.0
+        if interp.model is not None and (interp.model.registry.is_rangevar(name)
+                                         or interp.model.registry.is_mechanism(name)):
+            return 1.0
+        return 0.0
+    if kind in ("obj", "objarray"):
+        return 2.0
+    if kind in ("sec", "secarray"):
+        return 3.0
+    if kind == "str":
+        return 4.0
+    if kind in ("var", "array"):
+        if flag == 2:
+            if kind == "array":
+                return 6.0
+            return 7.0 if name in _INT_VARS else 5.0
+        return 5.0
+    return 1.0
+
+
 def _object_id(interp, args, span):
     if not args:
         raise HocRuntimeError("object_id not enough arguments", span)
@@ -282,6 +316,8 @@ def install(interp) -> None:
     interp.register_builtin("execute1", _execute1, doc="execute1(\"stmt\"): run HOC text; 0 on error")
     interp.register_builtin("execerror", _execerror, doc="execerror(\"msg\"): raise an error")
     interp.register_builtin("system", _system, doc="system(\"cmd\"[, strdef]): run a shell command")
+    interp.register_builtin("name_declared", _name_declared,
+                            doc='name_declared("name"[, 2]): 0 undefined, 2 objref, 3 section, 4 strdef, 5 variable, 1 other')
     interp.register_builtin("object_id", _object_id, doc="object_id(o[, 1]): identity (or index) of o")
     interp.register_builtin("load_file", _load_file, doc="load_file([1,] \"f.hoc\"[, \"Symbol\"])")
     interp.register_builtin("xopen", _xopen, doc="xopen(\"f.hoc\"): run a file")
