@@ -31,6 +31,10 @@ Run NEURON HOC (.hoc) and hocx (.hx) scripts on hocx's JAX simulator.
   --save OUT.json    after the run, write every top-level Vector as JSON
   --show             show the model tables after the run (needs the `show` built-in)
   --safe             disable system() and file writes (for untrusted scripts)
+  --device cpu|gpu   run the simulator on this JAX platform (default: JAX's choice)
+  --jit-cache DIR    keep compiled integrators in DIR (default ~/.cache/hocx/xla,
+                     or $HOCX_JIT_CACHE / $HOCX_CACHE_DIR)
+  --no-jit-cache     do not use the persistent compilation cache
   --debug            show Python tracebacks for internal errors
   --version          print the version and exit
   -h, --help         print this help and exit
@@ -55,6 +59,9 @@ class Options:
     show: bool = False
     safe: bool = False
     debug: bool = False
+    device: str | None = None
+    jit_cache: str | None = None
+    no_jit_cache: bool = False
 
 
 def parse_args(argv: list[str]) -> Options | str:
@@ -78,6 +85,21 @@ def parse_args(argv: list[str]) -> Options | str:
                 raise UsageError("--save needs a file name")
             opts.save = argv[i + 1]
             i += 2
+            continue
+        if a in ("--device", "--jit-cache"):
+            if i + 1 >= len(argv):
+                raise UsageError(f"{a} needs a value")
+            if a == "--device":
+                if argv[i + 1] not in ("cpu", "gpu"):
+                    raise UsageError(f"--device must be cpu or gpu, not {argv[i + 1]!r}")
+                opts.device = argv[i + 1]
+            else:
+                opts.jit_cache = argv[i + 1]
+            i += 2
+            continue
+        if a == "--no-jit-cache":
+            opts.no_jit_cache = True
+            i += 1
             continue
         if a.startswith("--save="):
             opts.save = a.split("=", 1)[1]
@@ -236,6 +258,19 @@ def main(argv: list[str] | None = None) -> int:
     if opts == "version":
         sys.stdout.write(f"hocx {__version__}\n")
         return 0
+    if opts.device or opts.jit_cache or opts.no_jit_cache:
+        from .errors import HocError
+        from .sim.jitcache import configure_devices, configure_jit_cache
+        try:
+            if opts.device:
+                configure_devices(opts.device)
+            if opts.no_jit_cache:
+                configure_jit_cache(None)
+            elif opts.jit_cache:
+                configure_jit_cache(opts.jit_cache)
+        except HocError as e:
+            sys.stderr.write(f"hocx: {e.message}\n")
+            return 2
     try:
         return run(opts, sys.stdout, sys.stderr, sys.stdin)
     except KeyboardInterrupt:
