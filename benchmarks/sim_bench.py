@@ -12,7 +12,10 @@ machines; compare within one run, as ratios):
   ``run_s`` its script reports;
 * compile count after a parameter change (must stay the same: no recompile).
 
-Jaxley is run too when it is installed (``jaxley_m*.py`` from the anchors folder).
+Jaxley is run too (``benchmarks/jaxley/jaxley_m*.py``, copied from the anchors) with the
+Python named by ``HOCX_BENCH_JAXLEY_PYTHON`` (a separate virtual environment with
+``pip install jaxley``, so its JAX pin cannot disturb hocx's), or with this Python when
+it can import jaxley; otherwise the Jaxley columns say "not installed".
 """
 from __future__ import annotations
 
@@ -61,6 +64,32 @@ def hocx_process(script: str, *defs: str, cache: str | None) -> tuple[float, dic
     return dt, result(out)
 
 
+def jaxley_python() -> str | None:
+    """The interpreter that has jaxley, or None."""
+    py = os.environ.get("HOCX_BENCH_JAXLEY_PYTHON")
+    if py:
+        return py
+    probe = subprocess.run([sys.executable, "-c", "import jaxley"], capture_output=True)
+    return sys.executable if probe.returncode == 0 else None
+
+
+def jaxley(script: str, *args: str) -> dict:
+    """One Jaxley anchor program's RESULT (steady_median_s, compile_s, build_s, ...)."""
+    py = jaxley_python()
+    if py is None:
+        return {}
+    out = tempfile.mkdtemp(prefix="hocx-bench-jx-")
+    env = dict(os.environ, ANCHOR_OUT=out)
+    env.pop("PYTHONPATH", None)
+    t0 = time.perf_counter()
+    proc = subprocess.run([py, str(HERE / "jaxley" / script), *args], cwd=HERE / "jaxley",
+                          env=env, capture_output=True, text=True)
+    res = result(proc.stdout)
+    if res:
+        res["process_s"] = time.perf_counter() - t0
+    return res
+
+
 def best_of(k: int, fn):
     """Run ``fn()`` k times; keep the fastest (first element of its tuple)."""
     runs = [fn() for _ in range(k)]
@@ -80,10 +109,6 @@ def hocx_steady(script: str, defs: list[str], repeats: int = 5) -> dict:
 
     os.chdir(HERE)
     s = Session(out=lambda text: None)
-    if "name_declared" not in s.names():      # benchmark shim, see _hocx_run.py
-        s.register_builtin("name_declared",
-                           lambda interp, args, span: 1.0 if str(args[0]) in interp.names() else 0.0,
-                           kind="func")
     for d in defs:
         s.execute(d, "<-c>")
     t0 = time.perf_counter()
@@ -125,28 +150,40 @@ def main() -> None:
     hocx_process("neuron_m1.hoc", cache=cache)
     h_warm, _ = best_of(3, lambda: hocx_process("neuron_m1.hoc", cache=cache))
     shutil.rmtree(cache, ignore_errors=True)
+    jx1 = jaxley("jaxley_m1.py")
+    jx_t = jx1.get("process_s")
+    jx_txt = (f" | Jaxley {jx_t:.2f} s (hocx cold = Jaxley/{jx_t / h_cold:.1f})" if jx_t
+              else " | Jaxley not installed")
     print(f"M1 whole process: NEURON {n_t:.2f} s | hocx cold {h_cold:.2f} s ({h_cold / n_t:.1f}x) "
-          f"| hocx warm cache {h_warm:.2f} s ({h_warm / n_t:.1f}x)")
+          f"| hocx warm cache {h_warm:.2f} s ({h_warm / n_t:.1f}x){jx_txt}")
     print(f"   spikes at site 0: NEURON {n_res.get('spikes_site0')} hocx {h_res.get('spikes_site0')}")
 
     # ---- steady state ----
     st = hocx_steady("neuron_m1.hoc", [])
     _, n_res = nrniv_best("neuron_m1.hoc")
     n_ns = n_res["run_s"] / (n_res["ncomp"] * n_res["nsteps"]) * 1e9
-    rows.append(("M1", st, n_res["run_s"], n_ns))
+    rows.append(("M1", st, n_res["run_s"], n_ns, jx1))
     for B in Bs:
         _, nres = nrniv_best("neuron_m3.hoc", f"B = {B}")
         st = hocx_steady("neuron_m3.hoc", [f"B = {B}"])
         n_ns = nres["run_s"] / (nres["ncomp"] * nres["nsteps"]) * 1e9
-        rows.append((f"M3 B={B}", st, nres["run_s"], n_ns))
+        rows.append((f"M3 B={B}", st, nres["run_s"], n_ns, jaxley("jaxley_m3.py", str(B))))
 
     print()
     print(f"{'model':<12} {'ncomp':>6} {'NEURON run':>11} {'hocx run':>10} {'ratio':>6} "
-          f"{'NEURON ns/cs':>13} {'hocx ns/cs':>11} {'hocx first':>11} {'compiles':>9}")
-    for name, st, n_run, n_ns in rows:
+          f"{'NEURON ns/cs':>13} {'hocx ns/cs':>11} {'Jaxley ns/cs':>13} {'hocx/Jaxley':>12} "
+          f"{'hocx first':>11} {'Jaxley 1st':>11} {'compiles':>9}")
+    for name, st, n_run, n_ns, jx in rows:
+        if jx.get("steady_median_s"):
+            j_ns = jx["steady_median_s"] / (jx["ncomp"] * jx["nsteps"]) * 1e9
+            j_first = jx.get("build_s", 0.0) + jx.get("first_call_s", 0.0)
+            jcols = f"{j_ns:>13.1f} {st['ns_per_comp_step'] / j_ns:>12.2f} "
+            jfirst = f"{j_first:>10.2f}s"
+        else:
+            jcols, jfirst = f"{'-':>13} {'-':>12} ", f"{'-':>11}"
         print(f"{name:<12} {st['ncomp']:>6} {n_run * 1e3:>9.1f}ms {st['run_s'] * 1e3:>8.1f}ms "
-              f"{st['run_s'] / n_run:>6.2f} {n_ns:>13.1f} {st['ns_per_comp_step']:>11.1f} "
-              f"{st['first_s']:>10.2f}s {st['compiles']:>4} -> {st['compiles_after_param_change']}")
+              f"{st['run_s'] / n_run:>6.2f} {n_ns:>13.1f} {st['ns_per_comp_step']:>11.1f} {jcols}"
+              f"{st['first_s']:>10.2f}s {jfirst} {st['compiles']:>4} -> {st['compiles_after_param_change']}")
     print("\n(compiles: after the first run -> after `forall gnabar_hh = 0.1  run()`; equal = no recompile)")
 
 
