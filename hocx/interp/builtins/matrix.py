@@ -15,7 +15,8 @@ from ..objects import HocObject, StrRef, as_float
 from ..printf import c_int
 from ..printf import sprint as format_hoc
 from .strings import int_arg, num_arg, str_arg
-from .vector import Vector, check_size, chkarg, new_object, vec_arg
+from .strings import chkarg
+from .vector import Vector, check_size, new_object, vec_arg
 
 
 def mat_arg(fname: str, args: list, i: int, span: Span | None) -> "Matrix":

@@ -25,7 +25,7 @@ from ...errors import HocRuntimeError, Span
 from ..objects import HocObject
 from ..printf import c_int
 from .strings import int_arg, num_arg
-from .vector import chkarg
+from .strings import chkarg
 
 MASK32 = 0xFFFFFFFF
 _PHILOX_M = (0xD2511F53, 0xCD9E8D57)

@@ -40,6 +40,15 @@ def num_arg(fname: str, args: list, i: int, span: Span | None) -> float:
         raise HocTypeError(f"{fname}: argument {i + 1} must be a number", span) from None
 
 
+def chkarg(fname: str, args: list, i: int, lo: float, hi: float, span: Span | None) -> float:
+    """NEURON's chkarg: argument ``i`` must lie in [lo, hi], else 'Arg out of range'."""
+    x = num_arg(fname, args, i, span)
+    if not lo <= x <= hi:   # also rejects NaN
+        raise HocRuntimeError("Arg out of range in user function", span,
+                              hint=f"{fname}: argument {i + 1} is {x:g}, must be in [{lo:g}, {hi:g}]")
+    return x
+
+
 def int_arg(fname: str, args: list, i: int, span: Span | None) -> int:
     """Argument ``i`` converted like C's ``(int)``: truncation; inf/NaN give INT_MIN."""
     return c_int(num_arg(fname, args, i, span))

@@ -20,8 +20,9 @@ import numpy as np
 from ...errors import HocRuntimeError, HocTypeError, Span
 from ..objects import HocObject, StrRef, as_float
 from ..printf import c_int
-from ..printf import sprint as format_hoc
-from .strings import int_arg, need_args, num_arg, str_arg
+from .strings import chkarg, int_arg, need_args, num_arg, str_arg
+from .vector_io import VectorFileIO
+from .vector_math import VectorAnalysis
 
 DMAXINT = 9007199254740992.0
 MAX_ELEMENTS = 100_000_000   # hocx's limit (800 MB of doubles); NEURON would try to allocate
@@ -61,15 +62,6 @@ def epsilon(interp) -> float:
     return 1e-11
 
 
-def chkarg(fname: str, args: list, i: int, lo: float, hi: float, span: Span | None) -> float:
-    """NEURON's chkarg: argument ``i`` must lie in [lo, hi], else 'Arg out of range'."""
-    x = num_arg(fname, args, i, span)
-    if not lo <= x <= hi:   # also rejects NaN
-        raise HocRuntimeError("Arg out of range in user function", span,
-                              hint=f"{fname}: argument {i + 1} is {x:g}, must be in [{lo:g}, {hi:g}]")
-    return x
-
-
 def vec_arg(fname: str, args: list, i: int, span: Span | None) -> "Vector":
     """Argument ``i`` as a Vector."""
     need_args(fname, args, i + 1, span)
@@ -107,7 +99,7 @@ def _cmp_mask(fname: str, data: np.ndarray, op: str, args: list, i: int, eps: fl
     return table[op]()
 
 
-class Vector(HocObject):
+class Vector(VectorAnalysis, VectorFileIO, HocObject):
     """A NEURON Vector: ``x[i]`` elements, statistics, arithmetic, search, file I/O."""
 
     hoc_class = "Vector"
@@ -341,95 +333,6 @@ class Vector(HocObject):
         self._buf[dest: dest + len(piece)] = piece
         return self
 
-    # ---- statistics -------------------------------------------------------------
-    def _slice(self, fname: str, args: list, span: Span | None) -> np.ndarray:
-        start, end = self._range(fname, args, 0, span)
-        return self.x[start: end + 1]
-
-    def m_sum(self, args: list, span: Span | None = None) -> float:
-        return float(math.fsum(self._slice("sum", args, span))) if self._n else 0.0
-
-    def m_sumsq(self, args: list, span: Span | None = None) -> float:
-        d = self._slice("sumsq", args, span) if self._n else np.zeros(0)
-        return float(np.dot(d, d))
-
-    def m_mean(self, args: list, span: Span | None = None) -> float:
-        if args:
-            start, end = self._range("mean", args, 0, span)
-            if end - start < 1:
-                raise HocRuntimeError("end - start must be > 0", span)
-            total = float(np.sum(self.x[start: end + 1]))
-            return total / end - start + 1   # (nrniv) NEURON 9.0.2 computes exactly this
-        if self._n < 1:
-            raise HocRuntimeError("Vector must have size > 0", span)
-        return float(np.sum(self.x)) / self._n
-
-    def _var(self, fname: str, args: list, span: Span | None) -> tuple[float, int]:
-        if args:
-            start, end = self._range(fname, args, 0, span)
-            if end - start < 1:
-                raise HocRuntimeError("end - start must be > 1", span)
-            d = self.x[start: end + 1]
-        else:
-            if self._n < 2:
-                raise HocRuntimeError("Vector must have size > 1", span)
-            d = self.x
-        m = float(np.sum(d)) / len(d)
-        return float(np.sum((d - m) ** 2)) / (len(d) - 1), len(d)
-
-    def m_var(self, args: list, span: Span | None = None) -> float:
-        return self._var("var", args, span)[0]
-
-    def m_stdev(self, args: list, span: Span | None = None) -> float:
-        return math.sqrt(self._var("stdev", args, span)[0])
-
-    def m_stderr(self, args: list, span: Span | None = None) -> float:
-        var, n = self._var("stderr", args, span)
-        return math.sqrt(var) / math.sqrt(n)
-
-    def _extreme(self, fname: str, args: list, span: Span | None, find) -> tuple[float, int] | None:
-        if self._n == 0:
-            return None
-        start, end = self._range(fname, args, 0, span)
-        k = int(find(self.x[start: end + 1]))
-        return float(self.x[start + k]), start + k
-
-    def m_max(self, args: list, span: Span | None = None) -> float:
-        r = self._extreme("max", args, span, np.argmax)
-        return 0.0 if r is None else r[0]
-
-    def m_min(self, args: list, span: Span | None = None) -> float:
-        r = self._extreme("min", args, span, np.argmin)
-        return 0.0 if r is None else r[0]
-
-    def m_max_ind(self, args: list, span: Span | None = None) -> float:
-        r = self._extreme("max_ind", args, span, np.argmax)
-        return -1.0 if r is None else float(r[1])
-
-    def m_min_ind(self, args: list, span: Span | None = None) -> float:
-        r = self._extreme("min_ind", args, span, np.argmin)
-        return -1.0 if r is None else float(r[1])
-
-    def m_dot(self, args: list, span: Span | None = None) -> float:
-        other = vec_arg("dot", args, 0, span)
-        n = min(self._n, len(other))
-        return float(np.dot(self.x[:n], other.x[:n]))
-
-    def m_mag(self, args: list, span: Span | None = None) -> float:
-        return math.sqrt(float(np.dot(self.x, self.x)))
-
-    def m_meansqerr(self, args: list, span: Span | None = None) -> float:
-        y = vec_arg("meansqerr", args, 0, span)
-        if self._n == 0 or self._n > len(y):
-            raise HocRuntimeError("Vector: Vector argument too small", span)
-        d = (self.x - y.x[: self._n]) ** 2
-        if len(args) > 1:
-            w = vec_arg("meansqerr", args, 1, span)
-            if len(w) < self._n:
-                raise HocRuntimeError("Vector: second Vector size too small", span)
-            d = d * w.x[: self._n]
-        return float(np.sum(d)) / self._n
-
     # ---- arithmetic -------------------------------------------------------------
     def _arith(self, fname: str, args: list, span: Span | None, op) -> "Vector":
         need_args(fname, args, 1, span)
@@ -587,184 +490,6 @@ class Vector(HocObject):
             raise HocRuntimeError("Vector.index: an index is out of range", span)
         self.assign(src[ii])
         return self
-
-    # ---- calculus and interpolation ------------------------------------------------
-    def m_deriv(self, args: list, span: Span | None = None) -> "Vector":
-        src, k = self._src(args, "deriv", span)
-        dx = num_arg("deriv", args, k, span) if len(args) > k else 1.0
-        method = int_arg("deriv", args, k + 1, span) if len(args) > k + 1 else 2
-        n = len(src)
-        if n < 2:
-            raise HocRuntimeError("Vector.deriv needs at least 2 elements", span)
-        if method == 1:
-            self.assign((src[1:] - src[:-1]) / dx)
-        else:
-            out = np.empty(n)
-            out[0] = (src[1] - src[0]) / dx
-            out[-1] = (src[-1] - src[-2]) / dx
-            out[1:-1] = (src[2:] - src[:-2]) / (2 * dx)
-            self.assign(out)
-        return self
-
-    def m_integral(self, args: list, span: Span | None = None) -> "Vector":
-        src, k = self._src(args, "integral", span)
-        dx = num_arg("integral", args, k, span) if len(args) > k else 1.0
-        out = np.empty(len(src))
-        acc = 0.0
-        for i, x in enumerate(src):
-            acc = float(x) if i == 0 else acc + float(x) * dx
-            out[i] = acc
-        self.assign(out)
-        return self
-
-    def m_interpolate(self, args: list, span: Span | None = None) -> "Vector":
-        """yd.interpolate(xd, xs[, ys]): NEURON's single forward walk (xd is assumed ascending;
-        points left of xs[0] take ys[0], right of the last take ys[-1])."""
-        xd = vec_arg("interpolate", args, 0, span).x.copy()
-        xs = vec_arg("interpolate", args, 1, span).x.copy()
-        ys = vec_arg("interpolate", args, 2, span).x.copy() if len(args) > 2 else self.x.copy()
-        ns, nd = len(xs), len(xd)
-        if ns == 0 or len(ys) < ns:
-            raise HocRuntimeError("Vector.interpolate: xsrc and ysrc must have the same nonzero size", span)
-        yd = np.zeros(nd)
-        i = 0
-        while i < nd and xd[i] <= xs[0]:
-            yd[i] = ys[0]
-            i += 1
-        for k in range(1, ns):
-            if i >= nd:
-                break
-            if xs[k] <= xs[k - 1]:
-                continue
-            while i < nd and xd[i] <= xs[k]:
-                thet = (xd[i] - xs[k - 1]) / (xs[k] - xs[k - 1])
-                yd[i] = (1.0 - thet) * ys[k - 1] + thet * ys[k]
-                i += 1
-        yd[i:] = ys[ns - 1]
-        self.assign(yd)
-        return self
-
-    def m_histogram(self, args: list, span: Span | None = None) -> "Vector":
-        low = num_arg("histogram", args, 0, span)
-        high = chkarg("histogram", args, 1, low, 1e99, span)
-        width = chkarg("histogram", args, 2, 0, high - low, span)
-        if width <= 0:
-            raise HocRuntimeError("Vector.histogram: width must be > 0", span)
-        n = check_size(math.floor((high - low) / width) + 2, span)
-        out = np.zeros(n)
-        for x in self.x[np.isfinite(self.x)]:
-            ind = int(math.floor((x - low) / width)) + 1
-            if 0 <= ind < n:
-                out[ind] += 1.0
-        vec = new_object(self.interp, Vector, [], span)
-        vec.assign(out)
-        return vec
-
-    def m_hist(self, args: list, span: Span | None = None) -> "Vector":
-        data = vec_arg("hist", args, 0, span)
-        if data is self:
-            raise HocRuntimeError("hist argument needs to be copied first", span)
-        start, size = num_arg("hist", args, 1, span), check_size(int_arg("hist", args, 2, span), span)
-        step = chkarg("hist", args, 3, 1e-99, 1e99, span)
-        out = np.zeros(size)
-        for x in data.x[np.isfinite(data.x)]:
-            ind = int(math.floor((x - start) / step))
-            if 0 <= ind < size:
-                out[ind] += 1.0
-        self.assign(out)
-        return self
-
-    # ---- text and binary I/O ----------------------------------------------------------
-    def m_printf(self, args: list, span: Span | None = None) -> float:
-        from .file import File
-
-        k, fmt, to_file, extra_newline = 0, "%g\t", None, True
-        if args and is_obj(args[0]):
-            if not isinstance(args[0], File):
-                raise HocTypeError("Vector.printf: the first argument must be a File", span)
-            to_file, fmt, k = args[0], "%g\n", 1
-        if len(args) > k and isinstance(args[k], (str, StrRef)):
-            fmt, extra_newline, k = str_arg("printf", args, k, span), False, k + 1
-        start, end = (0, self._n - 1)
-        if len(args) > k:
-            if len(args) < k + 2:
-                raise HocRuntimeError("printf not enough arguments", span)
-            start, end = self._range("printf", args, k, span)
-        parts: list[str] = []
-        for i in range(start, end + 1):
-            parts.append(format_hoc(fmt, [float(self._buf[i])], fname="Vector.printf", span=span))
-            if to_file is None and extra_newline and (i - start + 1) % 5 == 0:
-                parts.append("\n")
-        if to_file is not None or extra_newline:
-            parts.append("\n")
-        text = "".join(parts)
-        if to_file is not None:
-            to_file.write(text, span)
-        else:
-            self.interp.out(text)
-        return float(end - start + 1)
-
-    def m_scanf(self, args: list, span: Span | None = None) -> float:
-        from .file import File
-
-        f = args[0] if args else None
-        if not isinstance(f, File):
-            raise HocTypeError("Vector.scanf: the first argument must be a File", span)
-        rd = f.require_reader(span)
-        n, c, nc = -1, 1, 1
-        if len(args) >= 4:
-            n, c, nc = (int_arg("scanf", args, i, span) for i in (1, 2, 3))
-        elif len(args) == 3:
-            c, nc = int_arg("scanf", args, 1, span), int_arg("scanf", args, 2, span)
-        elif len(args) == 2:
-            n = int_arg("scanf", args, 1, span)
-        vals: list[float] = []
-        while (n < 0 or len(vals) < n) and not rd.eof():
-            for _ in range(1, c):
-                if not rd.eof():
-                    rd.number(span)
-            if not rd.eof():
-                vals.append(rd.number(span))
-            for _ in range(c, nc):
-                if not rd.eof():
-                    rd.number(span)
-        self.assign(vals)
-        return float(len(vals))
-
-    def m_vwrite(self, args: list, span: Span | None = None) -> float:
-        from .file import File
-
-        f = args[0] if args else None
-        if not isinstance(f, File):
-            raise HocTypeError("Vector.vwrite: the first argument must be a File", span)
-        kind = int(chkarg("vwrite", args, 1, 1, 5, span)) if len(args) > 1 else 4
-        codes = {3: "<f4", 4: "<f8", 5: "<i4"}
-        if kind not in codes:
-            raise HocRuntimeError(f"Vector.vwrite: type {kind} (scaled integers) is not supported by hocx", span,
-                                  hint="use type 3 (float), 4 (double) or 5 (int)")
-        data = self.x.astype(np.int64).astype("<i4") if kind == 5 else self.x.astype(codes[kind])
-        f.write(np.array([self._n, kind], dtype="<i4").tobytes() + data.tobytes(), span)
-        return 1.0
-
-    def m_vread(self, args: list, span: Span | None = None) -> float:
-        from .file import File
-
-        f = args[0] if args else None
-        if not isinstance(f, File):
-            raise HocTypeError("Vector.vread: the first argument must be a File", span)
-        rd = f.require_reader(span)
-        head = rd.data[rd.pos: rd.pos + 8]
-        if len(head) < 8:
-            return 0.0
-        n, kind = (int(v) for v in np.frombuffer(head, dtype="<i4"))
-        codes = {3: "<f4", 4: "<f8", 5: "<i4"}
-        if kind not in codes:
-            raise HocRuntimeError(f"Vector.vread: type {kind} is not supported by hocx", span)
-        size = np.dtype(codes[kind]).itemsize * n
-        body = rd.data[rd.pos + 8: rd.pos + 8 + size]
-        rd.pos += 8 + size
-        self.assign(np.frombuffer(body, dtype=codes[kind]).astype(float))
-        return 1.0
 
     # ---- simulator and GUI ---------------------------------------------------------------
     def _hook(self, name: str, args: list, span: Span | None) -> Any:
