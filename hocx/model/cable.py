@@ -61,6 +61,11 @@ class CableModel:
         if structural or geometric:
             self.geometry_version += 1
 
+    def mark_values_changed(self) -> None:
+        """Range values were written directly into the sections (the simulator's vectorised
+        write-back): bump ``version`` only; geometry and structure are unchanged."""
+        self._touch()
+
     def cached(self, key: str, build: Callable[[], Any]) -> Any:
         """``build()`` cached until the next change of ``version``."""
         hit = self._cache.get(key)

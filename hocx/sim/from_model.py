@@ -109,7 +109,7 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
         pp_groups.setdefault(mname, []).append(pp)
     for mname, pps in pp_groups.items():
         mech = MECHANISMS[mname]
-        nodes = [_pp_node(geo, pp) for pp in pps]
+        nodes = [geo.node_of_ref(pp.node) for pp in pps]
         params = {p: np.array([_pp_value(pp, p) for pp in pps]) for p in mech.params}
         states = {s: np.array([_pp_value(pp, s) for pp in pps]) for s in mech.states}
         blocks.append(MechBlock(mech, nodes, params, states, [pp.hoc_name() for pp in pps]))
@@ -121,13 +121,6 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
             for j, pp in enumerate(pp_objects[bi]):
                 pp_index[id(pp)] = (bi, j)
     return low, NodeMap(geo, seg_nodes, end_node, root_node, pp_index, pp_objects)
-
-
-def _pp_node(geo, pp) -> int:
-    owner, kind, j = pp.node
-    if kind == "root":
-        return int(geo._root[id(owner)])
-    return int(geo._first[id(owner)] + j)
 
 
 def write_back(model, low: Lowered, nm: NodeMap, v: np.ndarray, states: list[dict],
@@ -173,9 +166,5 @@ def write_back(model, low: Lowered, nm: NodeMap, v: np.ndarray, states: list[dic
                 for var, arr in values.items():
                     if var in table:
                         table[var] = float(arr[j])
-    # Values changed, the geometry did not: bump the version but keep the cached geometry
-    # valid, as CableModel.write_back does (this is its vectorised equivalent).
-    geo_entry = model._cache.get("geometry")
-    model.version += 1
-    if geo_entry is not None and geo_entry[1] is nm.geo:
-        model._cache["geometry"] = (model.version, nm.geo)
+    # values changed, the geometry did not (the model keys its geometry on geometry_version)
+    model.mark_values_changed()

@@ -126,3 +126,23 @@ while (t < 6) {
     if (t > 4 && t < 4.01) { soma.v(0.5) = -40 }
 }
 """)
+
+
+def test_point_process_on_a_section_hung_by_its_1_end(h):
+    # the child's segments are numbered from its far end: the IClamp at x = 0.2 must sit on
+    # the node NEURON puts it on, not on segment floor(0.2 * nseg) counted from the 0-end
+    compare(h, """
+create soma, dend
+connect dend(1), soma(1)
+soma { L = 20  diam = 20  insert hh }
+dend { L = 300  diam = 2  nseg = 5  insert pas  e_pas = -65 }
+objref st, rec_v0, rec_v1, rec_v2
+dend st = new IClamp(0.2)
+{ st.del = 0.5  st.dur = 2  st.amp = 0.3 }
+{ rec_v0 = new Vector()  rec_v1 = new Vector()  rec_v2 = new Vector() }
+rec_v0.record(&dend.v(0.1))
+rec_v1.record(&dend.v(0.9))
+rec_v2.record(&soma.v(0.5))
+finitialize(-65)
+while (t < 4) { fadvance() }
+""")
