@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from .conftest import real_session, run_simple
 
@@ -58,8 +57,6 @@ def test_reset_starts_a_fresh_session(fake):
 
 def test_who_and_tree_with_real_session():
     session = real_session()
-    if session is None:
-        pytest.skip("hocx.api.Session is not usable yet")
     out = run_simple(session, "create soma, dend[2]\nconnect dend[0](0), soma(1)\nconnect dend[1](0), soma(0.5)\n"
                               "soma insert hh\nobjref vv[2]\nstrdef s\ns = \"hello\"\nw = 3\n%who\n%tree\n")
     who = out[out.index("names"):out.index("model")]
@@ -74,8 +71,6 @@ def test_who_and_tree_with_real_session():
 
 def test_show_with_filters_real_session():
     session = real_session()
-    if session is None:
-        pytest.skip("hocx.api.Session is not usable yet")
     out = run_simple(session, "create soma, dend\ndend.nseg = 3\nshow dend\nshow nosuch\nshow(\"soma\")\n")
     assert out.count("dend") >= 3          # three segment rows of dend
     assert "'nosuch' is not a column, a section list or a section" in out
@@ -93,8 +88,6 @@ def test_trainables_view_and_toolbar_with_real_session():
     from hocx.repl.toolbar import toolbar_text
 
     session = real_session()
-    if session is None or not hasattr(session, "trainables"):
-        pytest.skip("hocx.train is not installed in the Session yet")
     out = run_simple(session, "create soma\nsoma insert hh\nsoma make_trainable(\"gnabar_hh\")\n%trainables\n")
     assert "gnabar_hh" in out
     assert "1 trainable" in toolbar_text(Engine(session, stdout=__import__("io").StringIO()))

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import real_session
-
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.slow,
@@ -70,8 +68,6 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path):
-    if real_session() is None:
-        pytest.skip("hocx.api.Session is not usable yet")
     env = {"HOCX_HISTORY": str(tmp_path / "history"), "PYTHONPATH": str(ROOT), "TERM": "xterm-256color"}
     term = Terminal(f"{sys.executable} -m hocx", env)
     try:
