@@ -14,7 +14,7 @@ This module is layer 1: it imports nothing from hocx.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 
@@ -127,7 +127,7 @@ def render_diagnostic(err: HocError, *, source_line: str | None = None) -> str:
     head = f"{err.span}: " if err.span is not None else ""
     out = [f"{head}{err.kind}: {err.message}"]
     if err.span is not None and line_text is not None:
-        text = line_text.rstrip("\n").expandtabs(8) if "\t" not in line_text else line_text.rstrip("\n")
+        text = line_text.rstrip("\n")
         num = str(err.span.line)
         gutter = " " * len(num)
         out.append(f" {num} | {text}")

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import Frame, HocError, HocNameError, HocRuntimeError, HocTypeError, Span, suggest
 from .objects import HocObject
-from .scope import CallFrame, Proc, TemplateDef
+from .scope import CallFrame, Proc
 
 MAX_DEPTH = 512
 

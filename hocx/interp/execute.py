@@ -11,12 +11,12 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterable
 
-from ..errors import HocError, HocNameError, HocRuntimeError, HocTypeError, Span
+from ..errors import HocNameError, HocRuntimeError, HocTypeError, Span
 from ..syntax import ast as A
 from ..syntax.transform import is_text_expr
 from .calls import ReturnSignal
 from .format import fmt_value
-from .objects import HocObject, StrRef
+from .objects import HocObject
 from .scope import HocArray, Namespace
 
 

@@ -13,7 +13,7 @@ what are the range variables of a section with ``pas`` inserted.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import HocNameError, ModelError, Span, suggest
 

@@ -122,7 +122,6 @@ def integrate(pt: Pt3d, nseg: int, Ra: float):
     rl = np.zeros(nseg)
     rr = np.zeros(nseg)
     dm = np.zeros(nseg)
-    j = 0
     x1 = float(arc[0])
     y1 = float(d[0])
     with np.errstate(all="ignore"):

@@ -12,7 +12,6 @@ import threading
 from typing import Callable
 
 import numpy as np
-import jax
 import jax.numpy as jnp
 
 from ..errors import NumericalError

@@ -13,12 +13,12 @@ per step; :meth:`Recording.take` appends what is due.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import HocRuntimeError, HocTypeError
+from ..errors import HocTypeError
 from .integrator import RecSource
 from .lower import Lowered
 

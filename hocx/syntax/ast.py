@@ -7,7 +7,7 @@ symbol-table-aware lexer said a name was when the text was parsed
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from ..errors import Span
