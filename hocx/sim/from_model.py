@@ -51,6 +51,22 @@ def _pp_mech(pp) -> str:
     return getattr(pp, "hoc_class", type(pp).__name__)
 
 
+def _pointer_node(geo, pp, name: str) -> int:
+    """The node a point process's POINTER ``name`` designates (its voltage)."""
+    ref = (getattr(pp, "pointers", None) or {}).get(name)
+    who = f"{pp.hoc_name()}.{name}"
+    if ref is None:
+        raise ModelError(f"{who} is a POINTER that was never set",
+                         hint=f"use `setpointer {who}, sec.v(x)` before running")
+    sec = getattr(ref, "section", None)
+    if sec is None or getattr(ref, "var", "v") != "v":
+        raise ModelError(f"{who} must point at a membrane voltage such as pre.v(0.5)")
+    if not getattr(sec, "exists", True):
+        raise ModelError(f"{who} points at a deleted section",
+                         hint=f"set it again with `setpointer {who}, sec.v(x)`")
+    return geo.node_of(sec, ref.x)
+
+
 def lower_model(model) -> tuple[Lowered, NodeMap]:
     """Build the simulator input for the whole model (all cells)."""
     geo = model.geometry()
@@ -112,7 +128,8 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
         nodes = [geo.node_of_ref(pp.node) for pp in pps]
         params = {p: np.array([_pp_value(pp, p) for pp in pps]) for p in mech.params}
         states = {s: np.array([_pp_value(pp, s) for pp in pps]) for s in mech.states}
-        blocks.append(MechBlock(mech, nodes, params, states, [pp.hoc_name() for pp in pps]))
+        pointers = {name: [_pointer_node(geo, pp, name) for pp in pps] for name in mech.pointers}
+        blocks.append(MechBlock(mech, nodes, params, states, [pp.hoc_name() for pp in pps], pointers))
     low = Lowered(geo.parent, geo.area, geo.a, geo.b, geo.cm, geo.has_cap, v, blocks, names)
     pp_index, pp_objects = {}, {}
     for bi, blk in enumerate(low.blocks):

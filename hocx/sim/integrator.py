@@ -74,6 +74,13 @@ def mech_env(E: dict, usetable: bool) -> dict:
 # host side (NumPy): finitialize and fcurrent
 
 
+def with_pointers(p: dict, pointers: dict, v):
+    """``p`` plus the value each POINTER variable points at (``vpre`` = v of its node)."""
+    if not pointers:
+        return p
+    return {**p, **{name: v[idx] for name, idx in pointers.items()}}
+
+
 def initial_states(low: Lowered, v: np.ndarray, env: Env) -> list[dict[str, np.ndarray]]:
     """INITIAL blocks in type order at voltage ``v``; returns states per block."""
     menv = mech_env(env_values(env), env.usetable)
@@ -82,7 +89,8 @@ def initial_states(low: Lowered, v: np.ndarray, env: Env) -> list[dict[str, np.n
         if blk.mech.initial is None:
             out.append({})
         else:
-            out.append(blk.mech.initial(np, blk.params, v[blk.nodes], menv))
+            p = with_pointers(blk.params, blk.pointers, v)
+            out.append(blk.mech.initial(np, p, v[blk.nodes], menv))
     return out
 
 
@@ -91,7 +99,8 @@ def currents(low: Lowered, v: np.ndarray, states: list[dict], t: float, env: Env
     menv = mech_env(env_values(env), env.usetable)
     out = []
     for blk, s in zip(low.blocks, states):
-        total, asg = blk.mech.current(np, blk.params, s, v[blk.nodes], t, menv)
+        p = with_pointers(blk.params, blk.pointers, v)
+        total, asg = blk.mech.current(np, p, s, v[blk.nodes], t, menv)
         out.append({k: np.asarray(x, dtype=np.float64) for k, x in asg.items()})
     return out
 
@@ -190,6 +199,7 @@ class Program:
             "children": ctab,
             "nodes": [b.nodes for b in low.blocks],
             "inv": invs,
+            "ptr": [b.pointers for b in low.blocks],
             "rec": [idx for _, idx in groups],
             "perm": perm,
         })
@@ -238,7 +248,7 @@ class Program:
         d = jnp.zeros_like(v)
         A = []
         for bi, (mech, nodes, inv) in enumerate(zip(self.mechs, T["nodes"], T["inv"])):
-            p, s = P["blocks"][bi], S[bi]
+            p, s = with_pointers(P["blocks"][bi], T["ptr"][bi], v), S[bi]
             vi = v[nodes]
             i1, _ = mech.current(jnp, p, s, vi + 0.001, t, menv)
             i0, asg = mech.current(jnp, p, s, vi, t, menv)
@@ -286,7 +296,8 @@ class Program:
             if mech.advance is None:
                 S2.append(S[bi])
             else:
-                S2.append(mech.advance(jnp, P["blocks"][bi], S[bi], v[nodes], menv))
+                p = with_pointers(P["blocks"][bi], T["ptr"][bi], v)
+                S2.append(mech.advance(jnp, p, S[bi], v[nodes], menv))
             if mech.after_solve is not None:
                 A[bi] = {**A[bi], **mech.after_solve(jnp, P["blocks"][bi], S2[bi], A[bi], v[nodes], menv)}
         rec = self._gather(v, t, S2, A, P, T)

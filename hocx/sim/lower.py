@@ -27,6 +27,8 @@ class MechBlock:
     params: dict[str, np.ndarray]           # unsuffixed names, plus ion values (ena, ek)
     states: dict[str, np.ndarray] = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)   # e.g. "IClamp[0]" (point processes)
+    #: POINTER variables: name -> node index per instance (the node whose v it points at)
+    pointers: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self):
         self.nodes = np.asarray(self.nodes, dtype=np.int64)
@@ -36,6 +38,8 @@ class MechBlock:
             val = self.params.get(name, default)
             full[name] = np.broadcast_to(np.asarray(val, dtype=np.float64), (k,)).copy()
         self.params = full
+        self.pointers = {name: np.asarray(self.pointers[name], dtype=np.int64)
+                         for name in self.mech.pointers}
         for s in self.mech.states:
             if s in self.states:
                 self.states[s] = np.broadcast_to(np.asarray(self.states[s], np.float64), (k,)).copy()
@@ -91,6 +95,9 @@ class Lowered:
         for b in self.blocks:
             h.update(b.mech.name.encode())
             h.update(b.nodes.tobytes())
+            for name, idx in b.pointers.items():
+                h.update(name.encode())
+                h.update(idx.tobytes())
         return (self.n, tuple((b.mech.name, b.count) for b in self.blocks), h.hexdigest())
 
     def structure_key(self, record_spec: tuple = (), usetable: bool = True) -> tuple:

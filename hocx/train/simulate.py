@@ -19,7 +19,7 @@ from jax import lax
 
 from ..errors import HocRuntimeError, ModelError
 from ..sim.from_model import lower_model
-from ..sim.integrator import Env, Program, mech_env, pack_params
+from ..sim.integrator import Env, Program, mech_env, pack_params, with_pointers
 from ..sim.recording import resolve
 from . import geometry as geom
 
@@ -166,12 +166,14 @@ class DiffSim:
         S = []
         for bi, blk in enumerate(self.low.blocks):
             if blk.mech.initial is not None:
-                S.append(blk.mech.initial(jnp, P["blocks"][bi], v0[blk.nodes], menv))
+                p = with_pointers(P["blocks"][bi], blk.pointers, v0)
+                S.append(blk.mech.initial(jnp, p, v0[blk.nodes], menv))
             else:
                 S.append({k: jnp.asarray(blk.states[k]) for k in blk.mech.states if k in blk.states})
         for bi, var, idx, x in states_over:
             S[bi] = {**S[bi], var: S[bi][var].at[idx].set(x)}
-        A = [blk.mech.current(jnp, P["blocks"][bi], S[bi], v0[blk.nodes], 0.0, menv)[1]
+        A = [blk.mech.current(jnp, with_pointers(P["blocks"][bi], blk.pointers, v0), S[bi],
+                              v0[blk.nodes], 0.0, menv)[1]
              for bi, blk in enumerate(self.low.blocks)]
         t0 = jnp.asarray(0.0)
         rec0 = self.program._gather(v0, t0, S, A, P, self.T)
@@ -184,7 +186,7 @@ class DiffSim:
 
         def body(c, _):
             st, (rec, _, _) = prog.step(c, P, T)
-            return {"v": st["v"], "s": st["s"], "t": st["t"]}, rec
+            return {k: x for k, x in st.items() if k != "a"}, rec
 
         return lax.scan(body, carry, None, length=length)
 

@@ -12,8 +12,10 @@ from .hh import HH
 from .iclamp import ICLAMP
 from .alphasyn import ALPHASYNAPSE
 from .seclamp import SECLAMP
+from .expsyn import EXPSYN
+from .exp2syn import EXP2SYN
 
 #: NEURON's mechanism type order for the built-ins we simulate.
-MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (PAS, HH, ICLAMP, ALPHASYNAPSE, SECLAMP)}
+MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (PAS, HH, ICLAMP, ALPHASYNAPSE, EXPSYN, EXP2SYN, SECLAMP)}
 
-__all__ = ["Mechanism", "MECHANISMS", "PAS", "HH", "ICLAMP", "ALPHASYNAPSE", "SECLAMP"]
+__all__ = ["Mechanism", "MECHANISMS", "PAS", "HH", "ICLAMP", "ALPHASYNAPSE", "SECLAMP", "EXPSYN", "EXP2SYN"]

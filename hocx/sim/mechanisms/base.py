@@ -41,6 +41,13 @@ class Mechanism:
     ions: dict[str, float] = field(default_factory=dict)
     #: assigned variables written into the node's ion current (``ina`` of na_ion, ...)
     ion_currents: tuple[str, ...] = ()
+    #: NET_RECEIVE for additive receivers: ``receive(xp, p, s, w) -> s`` applies the summed
+    #: ``weight[0]`` of the events delivered to each instance before a step (None: not a target)
+    receive: Callable[..., dict] | None = None
+    #: POINTER variables (``vpre``): the step passes the pointed-to voltage in ``p[name]``
+    pointers: tuple[str, ...] = ()
+    #: INITIAL code that changes PARAMETERs (Exp2Syn's tau1): ``init_params(xp, p) -> dict``
+    init_params: Callable[..., dict] | None = None
 
     @property
     def suffix(self) -> str:
