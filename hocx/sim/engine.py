@@ -16,6 +16,7 @@ import jax.numpy as jnp
 
 from ..errors import NumericalError
 from .cache import CompileCache
+from . import events
 from .integrator import (RUNAWAY_MV, Env, RecSource, currents, initial_states, pack_params,
                          pack_state)
 from .lower import Lowered
@@ -37,11 +38,15 @@ class Simulator:
         self.params = None
         self.state = None
         self.t = 0.0
+        self.queue: events.EventQueue | None = None
 
     # -- set-up ----------------------------------------------------------------------
     def load(self, low: Lowered, env: Env, record: tuple[RecSource, ...] = (),
              states: list[dict] | None = None, t: float | None = None) -> None:
         """Take a (re)lowered model; keeps compiled code when the structure is unchanged."""
+        old_low, old_state = self.low, self.state
+        if low.net is not None:
+            low.net.set_dt(env.dt)
         self.low, self.env, self.record = low, env, tuple(record)
         self.program = self.cache.get(low, self.record, env.usetable)
         self.params = pack_params(low, env)
@@ -51,12 +56,33 @@ class Simulator:
         if t is not None:
             self.t = float(t)
         asg = currents(low, low.v, states, self.t, env)
-        self.state = pack_state(low.v, states, self.t, asg)
+        self.state = pack_state(low.v, states, self.t, asg, self._net_state(old_low, old_state))
+
+    def _net_state(self, old_low, old_state) -> dict | None:
+        """Event state for the newly loaded network: events in flight are kept when the
+        network's shape is unchanged (a weight or a parameter was edited mid-run)."""
+        net = self.low.net
+        if net is None:
+            self.queue = None
+            return None
+        old = old_low.net if old_low is not None else None
+        if old is not None and old.key() == net.key() and old_state is not None and "q" in old_state:
+            if self.queue is not None:
+                self.queue.net = net
+            return {k: old_state[k] for k in ("q", "qi", "ep", "flags")}
+        self.queue = events.EventQueue(net)
+        return net.state0()
 
     def set_env(self, env: Env) -> None:
         if env != self.env:
-            if env.usetable != self.env.usetable:
+            net = self.low.net
+            ring = net.ring if net is not None else 0
+            if net is not None:
+                net.set_dt(env.dt)
+            if env.usetable != self.env.usetable or (net is not None and net.ring != ring):
                 self.program = self.cache.get(self.low, self.record, env.usetable)
+                if net is not None and net.ring != ring:
+                    self.state = {**self.state, **{k: jnp.asarray(x) for k, x in net.state0().items()}}
             self.env = env
             self.params = pack_params(self.low, env)
 
@@ -69,9 +95,59 @@ class Simulator:
             v[:] = float(v_init)
         self.t = 0.0
         states = initial_states(low, v, self.env)
+        net_state = None
+        if low.net is not None:
+            net_state = low.net.state0()
+            self.queue = events.EventQueue(low.net)
+            for vec in self.spike_vectors():
+                vec.resize_to(0)
+            states = self._initial_events(states)
         asg = currents(low, v, states, 0.0, self.env)
-        self.state = pack_state(v, states, 0.0, asg)
+        self.state = pack_state(v, states, 0.0, asg, net_state)
         return self.sample_now()
+
+    def spike_vectors(self) -> list:
+        net = self.low.net
+        if net is None:
+            return []
+        return [v for vs in net.det_vecs for v in vs] + [v for st in net.stims for v in st.vecs]
+
+    def _initial_events(self, states: list[dict]) -> list[dict]:
+        """Events with te ≤ 0 act inside finitialize (numerics.md §9.1 step 14)."""
+        due = self.queue.take_initial()
+        if not due:
+            return states
+        net = self.low.net
+        W = np.zeros(net.nslots + 1)
+        for slot, w in due:
+            W[slot] += w
+        mechs = [b.mech for b in self.low.blocks]
+        return events.receive_all(np, net.recv, mechs, [b.params for b in self.low.blocks], states, W)
+
+    def event(self, nc, te: float) -> bool:
+        """``nc.event(te)``: queue an event through NetCon ``nc``; False if it is not simulated."""
+        if self.queue is None:
+            return False
+        return self.queue.push_netcon(nc, te)
+
+    def _external(self, n: int):
+        """This chunk's external events (NetStim spikes, nc.event) as step-indexed arrays."""
+        if self.queue is None:
+            return None
+        tm, t_end = events.step_grid(self.t, self.env.dt, n)
+        return events.pack_external(self.queue.take(tm, t_end), self.low.net.nslots)
+
+    def _record_spikes(self, spk: np.ndarray, n: int) -> None:
+        net = self.low.net
+        if net is None or not spk.shape[1]:
+            return
+        spk = np.asarray(spk)[:n]
+        for col, d in enumerate(net.rec_det):
+            times = spk[:, col]
+            times = times[times >= 0.0]
+            if times.size:
+                for vec in net.det_vecs[d]:
+                    vec.push(times)
 
     def sample_now(self) -> np.ndarray:
         """Record values at the current state (assigned variables from an fcurrent pass)."""
@@ -122,15 +198,17 @@ class Simulator:
             while done < nsteps:
                 n = min(prog.chunk, nsteps - done)
                 start = self.state
-                state, rec, vmax, varg = prog.run_chunk(start, self.params, n)
+                X = self._external(n)
+                state, rec, vmax, varg, spk = prog.run_chunk(start, self.params, n, X)
                 vmax = np.asarray(vmax)[:n]
                 bad = np.nonzero(~(vmax <= RUNAWAY_MV))[0]
                 if bad.size:
                     j = int(bad[0])
                     node = int(np.asarray(varg)[j])
                     if j:
-                        self.state, rec2, _, _ = prog.run_chunk(start, self.params, j)
+                        self.state, rec2, _, _, spk2 = prog.run_chunk(start, self.params, j, X)
                         out.append(np.asarray(rec2)[:j])
+                        self._record_spikes(spk2, j)
                     else:
                         self.state = start
                     self.t = float(self.state["t"])
@@ -138,6 +216,7 @@ class Simulator:
                     raise self._diverged(node, float(np.asarray(vmax)[j]))
                 self.state = state
                 self.t = float(state["t"])
+                self._record_spikes(spk, n)
                 out.append(np.asarray(rec)[:n])
                 done += n
                 if on_chunk is not None:

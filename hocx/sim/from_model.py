@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ModelError
+from .events import lower_net
 from .lower import Lowered, MechBlock
 from .mechanisms import MECHANISMS
 
-SUPPORTED_HINT = ("the simulator has " + ", ".join(MECHANISMS) + " so far "
-                  "(synapses driven by NetCon events come later)")
+SUPPORTED_HINT = "the simulator has " + ", ".join(MECHANISMS) + " so far"
 
 #: mechanisms that exist in a model without needing dynamics here
 PASSIVE_OK = {"morphology", "capacitance", "na_ion", "k_ion", "ca_ion"}
@@ -137,6 +137,7 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
             pp_objects[bi] = pp_groups[blk.mech.name]
             for j, pp in enumerate(pp_objects[bi]):
                 pp_index[id(pp)] = (bi, j)
+    low.net = lower_net(model, geo, low.blocks, pp_index)
     return low, NodeMap(geo, seg_nodes, end_node, root_node, pp_index, pp_objects)
 
 

@@ -23,6 +23,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from . import events
 from .lower import Lowered
 from .mechanisms import hh as hh_mech
 from .solver import TreeSolver, tree_levels
@@ -119,17 +120,24 @@ def pack_params(low: Lowered, env: Env) -> dict:
         "blocks": [dict(b.params) for b in low.blocks],
         **env_values(env),
     }
+    if low.net is not None:
+        P["net"] = low.net.values()
     return jax.tree_util.tree_map(jnp.asarray, P)
 
 
-def pack_state(v: np.ndarray, states: list[dict], t: float, assigned: list[dict]) -> dict:
-    """The integrator's carry: node v, states and last assigned values per block, and t."""
-    return {
+def pack_state(v: np.ndarray, states: list[dict], t: float, assigned: list[dict],
+               net_state: dict | None = None) -> dict:
+    """The integrator's carry: node v, states and last assigned values per block, and t
+    (plus the event state ``q``, ``qi``, ``ep``, ``flags`` of a model with NetCons)."""
+    st = {
         "v": jnp.asarray(np.asarray(v, dtype=np.float64)),
         "s": [{k: jnp.asarray(x) for k, x in s.items()} for s in states],
         "a": [{k: jnp.asarray(np.asarray(x, dtype=np.float64)) for k, x in a.items()} for a in assigned],
         "t": jnp.asarray(float(t), dtype=jnp.float64),
     }
+    if net_state is not None:
+        st.update({k: jnp.asarray(x) for k, x in net_state.items()})
+    return st
 
 
 def children_table(parent: np.ndarray) -> np.ndarray:
@@ -190,6 +198,9 @@ class Program:
                 inv = np.full(n, b.count, dtype=np.int64)
                 inv[b.nodes] = np.arange(b.count)
             invs.append(inv)
+        self.net = low.net
+        self.ring = low.net.ring if low.net is not None else 0
+        self.nspk = len(low.net.rec_det) if low.net is not None else 0
         groups, perm = self._plan_record(self.record)
         self._groups = [k for k, _ in groups]
         # index arrays are run-time arguments, not constants baked into the program
@@ -202,9 +213,10 @@ class Program:
             "ptr": [b.pointers for b in low.blocks],
             "rec": [idx for _, idx in groups],
             "perm": perm,
+            "net": low.net.indices() if low.net is not None else {},
         })
         self.compiles = 0
-        self._chunk_fn = jax.jit(self._run_chunk, static_argnums=(4,))
+        self._chunk_fn = jax.jit(self._run_chunk, static_argnums=(5,))
 
     # -- recording plan: gather each source group by one index array, then permute -----
     @staticmethod
@@ -268,11 +280,20 @@ class Program:
                     d = d.at[nodes].add(g * fac)
         return rhs, d, A
 
-    def step(self, state, P, T):
-        """One fadvance (numerics.md §5) as a pure function of (state, params, topology)."""
+    def step(self, state, P, T, X=None, i=0):
+        """One fadvance (numerics.md §5) as a pure function of (state, params, topology).
+
+        ``X``: this chunk's external events (events.pack_external) and ``i`` the step's index in
+        the chunk; both unused without NetCons.  Returns (state, (record row, max |v|, its node,
+        spike times of the recorded detectors or −1))."""
         v, S, t = state["v"], state["s"], state["t"]
         menv = mech_env(P, self.usetable)
         h = 0.5 * P["dt"]
+        net_state, spikes = {}, jnp.zeros((0,))
+        if self.net is not None:
+            W, net_state, spikes = events.deliver(jnp, lax, state, v, t, P["net"], T["net"], X, i,
+                                                  self.ring)
+            S = events.receive_all(jnp, self.net.recv, self.mechs, P["blocks"], S, W)
         t = t + h
         rhs, d, A = self._currents(v, S, t, P, T, menv)
         # axial terms, node i then its children in increasing order, as NEURON's loop does
@@ -303,23 +324,29 @@ class Program:
         rec = self._gather(v, t, S2, A, P, T)
         vv = jnp.abs(v)
         bad = jnp.where(jnp.isnan(vv), jnp.inf, vv)
-        return {"v": v, "s": S2, "a": A, "t": t}, (rec, jnp.max(bad), jnp.argmax(bad))
+        out = {"v": v, "s": S2, "a": A, "t": t, **net_state}
+        return out, (rec, jnp.max(bad), jnp.argmax(bad), spikes)
 
-    def _run_chunk(self, state, P, T, n, K):
+    def _run_chunk(self, state, P, T, X, n, K):
         """``n`` (traced, ≤ K) steps in a loop; per-step outputs land in (K, ...) buffers."""
         self.compiles += 1   # runs only while tracing, i.e. once per compile
-        bufs = (jnp.zeros((K, len(self.record))), jnp.zeros((K,)), jnp.zeros((K,), jnp.int64))
+        bufs = (jnp.zeros((K, len(self.record))), jnp.zeros((K,)), jnp.zeros((K,), jnp.int64),
+                jnp.zeros((K, self.nspk)))
 
         def body(i, carry):
-            st, (rec, vmax, varg) = carry
-            st, (r, m, a) = self.step(st, P, T)
-            return st, (rec.at[i].set(r), vmax.at[i].set(m), varg.at[i].set(a))
+            st, (rec, vmax, varg, spk) = carry
+            st, (r, m, a, sp) = self.step(st, P, T, X, i)
+            return st, (rec.at[i].set(r), vmax.at[i].set(m), varg.at[i].set(a), spk.at[i].set(sp))
 
         return lax.fori_loop(0, n, body, (state, bufs))
 
-    def run_chunk(self, state, P, n: int):
-        """Advance ``n`` (≤ chunk) steps; returns (state, rec[K, nrec], vmax[K], vargmax[K]),
-        of which the first ``n`` rows are filled."""
+    def run_chunk(self, state, P, n: int, X=None):
+        """Advance ``n`` (≤ chunk) steps; returns (state, rec[K, nrec], vmax[K], vargmax[K],
+        spikes[K, ndetectors recorded]), of which the first ``n`` rows are filled."""
         K = self.chunk
-        state, (rec, vmax, varg) = self._chunk_fn(state, P, self.topo, np.int64(n), K)
-        return state, rec, vmax, varg
+        if self.net is not None:
+            state = dict(state, ep=np.int64(0))
+            if X is None:
+                X = events.pack_external([], self.net.nslots)
+        state, (rec, vmax, varg, spk) = self._chunk_fn(state, P, self.topo, X, np.int64(n), K)
+        return state, rec, vmax, varg, spk

@@ -68,6 +68,8 @@ class Lowered:
     v: np.ndarray
     blocks: list[MechBlock]
     node_section: list[str] = field(default_factory=list)
+    #: the NetCon network (:class:`hocx.sim.events.NetLowered`), None without NetCons
+    net: object = None
 
     def __post_init__(self):
         self.parent = np.asarray(self.parent, dtype=np.int64)
@@ -98,6 +100,9 @@ class Lowered:
             for name, idx in b.pointers.items():
                 h.update(name.encode())
                 h.update(idx.tobytes())
+        if self.net is not None:
+            for part in self.net.key():
+                h.update(repr(part).encode() if not isinstance(part, bytes) else part)
         return (self.n, tuple((b.mech.name, b.count) for b in self.blocks), h.hexdigest())
 
     def structure_key(self, record_spec: tuple = (), usetable: bool = True) -> tuple:

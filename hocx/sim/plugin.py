@@ -155,6 +155,7 @@ class SimPlugin:
     # ---- built-ins ---------------------------------------------------------------------
     def finitialize(self, interp, args, span):
         v_init = as_float(args[0]) if args else None
+        _initial_params(self.interp.model)
         self.sync(span)
         row = self.engine.finitialize(v_init)
         self.interp.set_global("t", 0.0)
@@ -185,6 +186,9 @@ class SimPlugin:
                 self._ahead = None
                 raise ah.error.with_span(span)
         self.sync(span)
+        if self._low.net is not None:        # the event state is not a record row: no batching
+            self.advance(1, span)
+            return 1.0
         m = next_batch(self._last_ahead)
         layout = FullLayout(self.engine.record, self._low.n, self.engine.state)
         if m * len(layout.sources) > MAX_VALUES:
@@ -251,6 +255,16 @@ class SimPlugin:
             self._distribute(rows, first=False)
         self._write_back()
 
+    def netcon_event(self, nc, te: float, span) -> None:
+        """``nc.event(te)``: an event through ``nc`` at time te (delivered by the step rule)."""
+        self.sync(span)
+        if te < self.engine.t:
+            raise HocRuntimeError(f"{nc.hoc_name()}.event({te:g}): the time is before t = {self.engine.t:g}",
+                                  span)
+        if not self.engine.event(nc, te):
+            raise HocRuntimeError(f"{nc.hoc_name()}.event: the NetCon is not part of the simulated network",
+                                  span, hint="it needs a target that receives events, e.g. an ExpSyn")
+
     # ---- stdrun support -------------------------------------------------------------------
     def stdrun_loaded(self, interp, args, span):
         self._stdrun_ids = {name: _proc_identity(interp, name) for name in STDRUN_PROCS}
@@ -295,11 +309,26 @@ class SimPlugin:
         reg("hocx_stdrun_loaded", self.stdrun_loaded, kind="func", doc="used by stdrun.hoc")
         reg("hocx_no_cvode", _no_cvode, kind="func", doc="used by stdrun.hoc")
         interp.hooks["record"] = self.record
+        interp.hooks["netcon_event"] = self.netcon_event
         if "startsw" not in interp.names():      # stdrun.hoc times runs with it
             reg("startsw", lambda _i, _a, _s: time.perf_counter(), kind="func",
                 doc="startsw(): wall-clock seconds (for timing)")
         if "CVode" not in interp.names():
             interp.register_class("CVode", CVode, doc="variable time step control (hocx: fixed step only)")
+
+
+def _initial_params(model) -> None:
+    """INITIAL blocks that change PARAMETERs (Exp2Syn clamps tau1), done on the objects so the
+    change is visible in HOC, as in NEURON."""
+    from .mechanisms import MECHANISMS
+    for pp in model.point_processes:
+        mech = MECHANISMS.get(getattr(getattr(pp, "mechanism", None), "name", ""))
+        if mech is None or mech.init_params is None:
+            continue
+        p = {k: float(pp.values[k]) for k in mech.params if k in pp.values}
+        for k, x in mech.init_params(np, p).items():
+            if float(x) != pp.values[k]:
+                pp.hoc_set(k, float(x))
 
 
 def _no_cvode(interp, args, span):

@@ -19,6 +19,7 @@ from jax import lax
 
 from ..errors import HocRuntimeError, ModelError
 from ..sim.from_model import lower_model
+from ..sim import events
 from ..sim.integrator import Env, Program, mech_env, pack_params, with_pointers
 from ..sim.recording import resolve
 from . import geometry as geom
@@ -69,6 +70,7 @@ class DiffSim:
         self.low, self.geo, self.nm = low, nm.geo, nm
         self.trainables = list(trainables)
         self.sources = tuple(self._source(interp, vec, low, nm, span) for vec in record_vecs)
+        self._plan_events(low, env)
         self.program = Program(low, self.sources, env.usetable, chunk=1)
         self.P0 = pack_params(low, env)
         self.T = self.program.topo
@@ -77,6 +79,20 @@ class DiffSim:
         self._plan(model)
 
     # -- set-up ----------------------------------------------------------------------
+    def _plan_events(self, low, env) -> None:
+        """NetCon events: the ring size for dt, and the whole run's external events (NetStim
+        spikes do not depend on the parameters) as one step-indexed list."""
+        self.X, self.W0 = None, None
+        if low.net is None:
+            return
+        low.net.set_dt(env.dt)
+        queue = events.EventQueue(low.net)
+        self.W0 = np.zeros(low.net.nslots + 1)
+        for slot, w in queue.take_initial():
+            self.W0[slot] += w
+        tm, t_end = events.step_grid(0.0, env.dt, self.nsteps)
+        self.X = events.pack_external(queue.take(tm, t_end), low.net.nslots)
+
     @staticmethod
     def _source(interp, vec, low, nm, span):
         plugin = getattr(interp, "sim", None)
@@ -172,12 +188,18 @@ class DiffSim:
                 S.append({k: jnp.asarray(blk.states[k]) for k in blk.mech.states if k in blk.states})
         for bi, var, idx, x in states_over:
             S[bi] = {**S[bi], var: S[bi][var].at[idx].set(x)}
+        net0 = {}
+        if self.low.net is not None:
+            S = events.receive_all(jnp, self.low.net.recv, [b.mech for b in self.low.blocks],
+                                   P["blocks"], S, jnp.asarray(self.W0))
+            net0 = {k: jnp.asarray(x) for k, x in self.low.net.state0().items()}
+            net0["i"] = jnp.asarray(0, dtype=jnp.int64)
         A = [blk.mech.current(jnp, with_pointers(P["blocks"][bi], blk.pointers, v0), S[bi],
                               v0[blk.nodes], 0.0, menv)[1]
              for bi, blk in enumerate(self.low.blocks)]
         t0 = jnp.asarray(0.0)
         rec0 = self.program._gather(v0, t0, S, A, P, self.T)
-        carry = {"v": v0, "s": S, "t": t0}
+        carry = {"v": v0, "s": S, "t": t0, **net0}
         recs = self._scan(carry, P)
         return jnp.concatenate([rec0[None, :], recs])
 
@@ -185,8 +207,12 @@ class DiffSim:
         prog, T = self.program, self.T
 
         def body(c, _):
-            st, (rec, _, _) = prog.step(c, P, T)
-            return {k: x for k, x in st.items() if k != "a"}, rec
+            if "i" in c:      # a network: external events indexed by the step number
+                st, out = prog.step(c, P, T, self.X, c["i"])
+                st = {**st, "i": c["i"] + 1}
+            else:
+                st, out = prog.step(c, P, T)
+            return {k: x for k, x in st.items() if k != "a"}, out[0]
 
         return lax.scan(body, carry, None, length=length)
 

@@ -1,0 +1,353 @@
+"""NetCon events in the fixed step (numerics.md §8): threshold detectors, a delay ring buffer,
+external events, and NET_RECEIVE of additive receivers.
+
+Inside the compiled step everything is arrays:
+
+* **Detectors** — one per distinct voltage source node (NEURON's PreSyn).  At the start of step n
+  each compares ``v(t_n)`` with its threshold; a rising crossing is a spike at ``t_n + 1e-10``.
+* **Connections** from detectors carry a precomputed step offset ``k``: the event time
+  ``(t_n + 1e-10) + delay`` first satisfies ``te ≤ t_{n+k} + dt/2`` (the delivery rule, §8.3).
+  A spike adds ``weight·active`` into row ``(n + k) mod R`` of a ring buffer ``q`` (R × slots):
+  no Python and no per-event work in the step, one masked scatter when any detector fired.
+* **External events** — NetStim spikes (generated on the host by :mod:`hocx.sim.netstim`, since
+  nothing in the cell feeds back into them) and ``nc.event(te)`` — arrive per chunk as a list
+  sorted by step; a pointer walks it, at most ``M`` events per step.
+* **Delivery** before the step's currents: row ``n`` of the ring plus the step's external events
+  give a summed weight per receiving instance, which each mechanism's ``receive`` adds to its
+  states (ExpSyn ``g += w``, Exp2Syn ``A, B += w·factor``).  Summing first is exact up to
+  rounding because these NET_RECEIVE blocks only add.
+
+On the host, :class:`EventQueue` holds the pending external events and the NetStim spike trains.
+"""
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import ModelError
+
+#: NEURON stamps a threshold spike this long after the start of the step that sees it
+SPIKE_OFFSET = 1e-10
+
+
+@dataclass
+class Connection:
+    """One NetCon as the simulator sees it."""
+
+    nc: object
+    slot: int            # receiving instance (nslots = nowhere: nil target)
+    weight: float
+    delay: float
+    active: bool
+
+
+@dataclass
+class StimSource:
+    """An artificial cell (NetStim) driving connections with host-generated spike times."""
+
+    obj: object
+    params: tuple         # (start, interval, number, noise)
+    ids: tuple            # Random123 stream ids
+    conns: list = field(default_factory=list)
+    vecs: list = field(default_factory=list)     # NetCon.record vectors of this source
+
+
+@dataclass
+class NetLowered:
+    """The NetCon network of a lowered model."""
+
+    recv: list            # (block index, first slot, count) of each receiving block
+    nslots: int
+    det_node: np.ndarray  # detector -> node
+    det_thresh: np.ndarray
+    det_vecs: list        # detector -> NetCon.record vectors
+    conns: list           # threshold connections (Connection), parallel to c_det
+    c_det: np.ndarray
+    stims: list           # StimSource
+    direct: list          # connections with a nil source (events only from nc.event)
+    by_netcon: dict       # id(NetCon) -> Connection
+    ring: int = 2         # rows of the delay ring buffer (set for a dt by set_dt)
+    c_k: np.ndarray = None
+
+    @property
+    def rec_det(self) -> np.ndarray:
+        return np.array([i for i, v in enumerate(self.det_vecs) if v], dtype=np.int64)
+
+    def set_dt(self, dt: float) -> None:
+        """Step offsets of the threshold connections and the ring size for time step ``dt``."""
+        delays = np.array([c.delay for c in self.conns], dtype=np.float64)
+        self.c_k = delay_steps(delays, dt)
+        need = int(self.c_k.max()) + 1 if len(self.c_k) else 1
+        self.ring = max(2, 1 << (need - 1).bit_length())
+
+    def key(self) -> tuple:
+        h = [self.nslots, tuple(self.recv), self.ring, len(self.stims) > 0 or len(self.direct) > 0]
+        for arr in (self.det_node, self.c_det, np.array([c.slot for c in self.conns], np.int64),
+                    self.rec_det):
+            h.append(arr.tobytes())
+        return tuple(h)
+
+    # -- arrays for the step --------------------------------------------------------------
+    def values(self) -> dict:
+        return {"thresh": self.det_thresh,
+                "w": np.array([c.weight * c.active for c in self.conns], dtype=np.float64),
+                "k": self.c_k}
+
+    def indices(self) -> dict:
+        return {"det_node": self.det_node, "c_det": self.c_det,
+                "c_slot": np.array([c.slot for c in self.conns], dtype=np.int64),
+                "rec_det": self.rec_det}
+
+    def state0(self) -> dict:
+        return {"q": np.zeros((self.ring, self.nslots + 1)),
+                "qi": np.int64(0), "ep": np.int64(0),
+                "flags": np.zeros(len(self.det_node), dtype=bool)}
+
+
+def delay_steps(delays: np.ndarray, dt: float) -> np.ndarray:
+    """Steps from the one that detects a spike to the one before which its event acts.
+
+    The event ``(t + 1e-10) + delay`` acts before the first step n with ``te ≤ t_n + dt/2``,
+    with t accumulated as NEURON does (``t_{n+1} = (t_n + dt/2) + dt/2``); computed on the
+    grid from t = 0.
+    """
+    if not len(delays):
+        return np.zeros(0, dtype=np.int64)
+    te = (0.0 + SPIKE_OFFSET) + delays
+    h = 0.5 * dt
+    n = int(np.ceil(te.max() / dt)) + 3
+    t = np.empty(n)
+    acc = 0.0
+    for i in range(n):
+        t[i] = acc
+        acc = (acc + h) + h
+    return np.searchsorted(t + h, te, side="left").astype(np.int64)
+
+
+def lower_net(model, geo, blocks, pp_index) -> NetLowered | None:
+    """Build the network arrays from ``model.netcons`` (None when there are none)."""
+    netcons = [nc for nc in getattr(model, "netcons", ()) if _valid(nc)]
+    if not netcons:
+        return None
+    recv, slot_of, nslots = [], {}, 0
+    for bi, blk in enumerate(blocks):
+        if blk.mech.receive is not None:
+            recv.append((bi, nslots, blk.count))
+            nslots += blk.count
+    det_of: dict[int, int] = {}
+    det_node, det_thresh, det_vecs = [], [], []
+    conns, c_det, stims, direct, by_nc = [], [], {}, [], {}
+    for nc in netcons:
+        slot = _target_slot(nc, blocks, pp_index, recv)
+        conn = Connection(nc, slot if slot is not None else nslots, float(nc.weight[0]),
+                          float(nc.delay), bool(nc.active))
+        by_nc[id(nc)] = conn
+        src = nc.source
+        vec = getattr(nc, "record_vec", None)
+        if src is None:
+            direct.append(conn)
+            continue
+        if hasattr(src, "section"):                 # &sec.v(x): a threshold detector
+            node = _source_node(geo, nc)
+            d = det_of.get(node)
+            if d is None:
+                d = det_of[node] = len(det_node)
+                det_node.append(node)
+                det_thresh.append(float(nc.threshold))
+                det_vecs.append([])
+            det_thresh[d] = float(nc.threshold)      # the detector's threshold is the last set
+            if vec is not None:
+                det_vecs[d].append(vec)
+            conns.append(conn)
+            c_det.append(d)
+            continue
+        mech = getattr(getattr(src, "mechanism", None), "name", "")
+        if mech != "NetStim":
+            raise ModelError(f"{nc.hoc_name()}: a {mech or type(src).__name__} source cannot be "
+                             "simulated by hocx yet", hint="sources: &sec.v(x), a NetStim or nil")
+        st = stims.get(id(src))
+        if st is None:
+            vals = src.values
+            st = stims[id(src)] = StimSource(src, (float(vals["start"]), float(vals["interval"]),
+                                                   float(vals["number"]), float(vals["noise"])),
+                                             tuple(getattr(src, "stream_ids", (1, 0, 1))))
+        st.conns.append(conn)
+        if vec is not None:
+            st.vecs.append(vec)
+    net = NetLowered(recv, nslots, np.array(det_node, dtype=np.int64),
+                     np.array(det_thresh, dtype=np.float64), det_vecs, conns,
+                     np.array(c_det, dtype=np.int64), list(stims.values()), direct, by_nc)
+    return net
+
+
+def _valid(nc) -> bool:
+    return not getattr(nc, "freed", False)
+
+
+def _source_node(geo, nc) -> int:
+    src = nc.source
+    if getattr(src, "var", "v") != "v":
+        raise ModelError(f"{nc.hoc_name()}: threshold detection on {src.describe()} is not supported",
+                         hint="use a membrane voltage source such as &soma.v(0.5)")
+    if not getattr(src.section, "exists", True):
+        raise ModelError(f"{nc.hoc_name()}: its source section was deleted")
+    return geo.node_of(src.section, src.x)
+
+
+def _target_slot(nc, blocks, pp_index, recv) -> int | None:
+    tgt = nc.target
+    if tgt is None:
+        return None
+    hit = pp_index.get(id(tgt))
+    name = tgt.hoc_name() if hasattr(tgt, "hoc_name") else str(tgt)
+    if hit is None:
+        mech = getattr(getattr(tgt, "mechanism", None), "name", "")
+        if mech == "NetStim":
+            raise ModelError(f"{nc.hoc_name()}: events into {name} (a NetStim) are not supported by hocx",
+                             hint="NetStim spike trains are generated from start/interval/number/noise")
+        raise ModelError(f"{nc.hoc_name()}: its target {name} is not placed in a section or cannot be "
+                         "simulated by hocx")
+    bi, inst = hit
+    for b, off, _count in recv:
+        if b == bi:
+            return off + inst
+    raise ModelError(f"{nc.hoc_name()}: {name} cannot receive events (it has no NET_RECEIVE)")
+
+
+# ---------------------------------------------------------------------------------------
+# inside the step (jax.numpy)
+
+
+def deliver(jnp, lax, net_state: dict, v, t_n, Pn: dict, Tn: dict, X, i, ring: int):
+    """Threshold detection at ``t_n`` and the summed weights due before this step.
+
+    Returns (weights per slot, new event state, spike times of recorded detectors or −1).
+    """
+    q, qi = net_state["q"], net_state["qi"]
+    above = (v[Tn["det_node"]] - Pn["thresh"]) > 0.0
+    fire = above & ~net_state["flags"]
+    if Tn["c_det"].shape[0]:
+        def schedule(q):
+            rows = (qi + Pn["k"]) % ring
+            return q.at[rows, Tn["c_slot"]].add(Pn["w"] * fire[Tn["c_det"]])
+        q = lax.cond(jnp.any(fire), schedule, lambda q: q, q)
+    W = q[qi]
+    q = q.at[qi].set(0.0)
+    ep = net_state["ep"]
+    if X is not None:
+        E = X["step"].shape[0]
+        idx = ep + X["lanes"]
+        idc = jnp.minimum(idx, E - 1)
+        ok = (X["step"][idc] == i) & (idx < E)
+        W = W.at[X["slot"][idc]].add(jnp.where(ok, X["w"][idc], 0.0))
+        ep = ep + jnp.sum(ok)
+    spikes = jnp.where(fire[Tn["rec_det"]], t_n + SPIKE_OFFSET, -1.0)
+    return W, {"q": q, "qi": (qi + 1) % ring, "ep": ep, "flags": above}, spikes
+
+
+def receive_all(xp, recv, mechs, P_blocks, S, W):
+    """Apply summed weights ``W`` (per slot) to every receiving block's states."""
+    S = list(S)
+    for bi, off, count in recv:
+        S[bi] = {**S[bi], **mechs[bi].receive(xp, P_blocks[bi], S[bi], W[off:off + count])}
+    return S
+
+
+# ---------------------------------------------------------------------------------------
+# host side: external events
+
+
+class EventQueue:
+    """Pending external events (NetStim spikes, ``nc.event``) and NetStim spike recording."""
+
+    def __init__(self, net: NetLowered):
+        self.net = net
+        self.trains = []
+        if net.stims:
+            from .netstim import SpikeTrain
+            self.trains = [SpikeTrain(*st.params, st.ids) for st in net.stims]
+        self.spikes_done = [0] * len(net.stims)   # spikes already turned into events
+        self.heap: list[tuple[float, int, int, float]] = []
+        self._seq = 0
+
+    def push(self, te: float, slot: int, w: float) -> None:
+        heapq.heappush(self.heap, (float(te), self._seq, int(slot), float(w)))
+        self._seq += 1
+
+    def push_netcon(self, nc, te: float) -> bool:
+        """``nc.event(te)``; False if the NetCon is not in this network."""
+        conn = self.net.by_netcon.get(id(nc))
+        if conn is None:
+            return False
+        if conn.active:
+            self.push(te, conn.slot, conn.weight)
+        return True
+
+    def _generate(self, t_end: float) -> None:
+        for j, (st, train) in enumerate(zip(self.net.stims, self.trains)):
+            spikes = train.until(t_end)
+            new = spikes[self.spikes_done[j]:]
+            self.spikes_done[j] = len(spikes)
+            for s in new:
+                for c in st.conns:
+                    if c.active:
+                        self.push(s + c.delay, c.slot, c.weight)
+                for vec in st.vecs:
+                    vec.push(np.array([s]))
+
+    def take(self, tm: np.ndarray, t_end: float) -> list[tuple[int, int, float]]:
+        """Events due within steps with mid-times ``tm`` (each at the first step whose
+        ``tm ≥ te``); NetStim spikes up to ``t_end`` are generated (and recorded) first."""
+        self._generate(t_end)
+        out = []
+        last = tm[-1] if len(tm) else -np.inf
+        while self.heap and self.heap[0][0] <= last:
+            te, _, slot, w = heapq.heappop(self.heap)
+            out.append((int(np.searchsorted(tm, te, side="left")), slot, w))
+        return out
+
+    def take_initial(self) -> list[tuple[int, float]]:
+        """Events with ``te ≤ 0``: finitialize delivers them."""
+        self._generate(0.0)
+        out = []
+        while self.heap and self.heap[0][0] <= 0.0:
+            te, _, slot, w = heapq.heappop(self.heap)
+            out.append((slot, w))
+        return out
+
+
+def bucket(n: int, least: int) -> int:
+    """The next power of two ≥ max(n, least) (shapes that change rarely: few recompiles)."""
+    n = max(int(n), least)
+    return 1 << (n - 1).bit_length()
+
+
+def pack_external(events: list[tuple[int, int, float]], nslots: int) -> dict:
+    """Per-chunk external events as padded arrays sorted by step, plus ``lanes`` (M per step)."""
+    events = sorted(events, key=lambda e: e[0])
+    E = bucket(len(events), 16)
+    step = np.full(E, np.iinfo(np.int64).max // 2, dtype=np.int64)
+    slot = np.full(E, nslots, dtype=np.int64)
+    w = np.zeros(E)
+    per = 1
+    if events:
+        s = np.array([e[0] for e in events], dtype=np.int64)
+        step[:len(events)] = s
+        slot[:len(events)] = [e[1] for e in events]
+        w[:len(events)] = [e[2] for e in events]
+        per = int(np.bincount(s).max())
+    return {"step": step, "slot": slot, "w": w, "lanes": np.arange(bucket(per, 4), dtype=np.int64)}
+
+
+def step_grid(t0: float, dt: float, n: int) -> tuple[np.ndarray, float]:
+    """Mid-step times ``t_k + dt/2`` of the next ``n`` steps from ``t0`` (NEURON's accumulation)
+    and the time after them."""
+    h = 0.5 * dt
+    tm = np.empty(n)
+    t = t0
+    for k in range(n):
+        tm[k] = t + h
+        t = (t + h) + h
+    return tm, t
