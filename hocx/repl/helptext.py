@@ -192,6 +192,7 @@ get_parameters ¦ get_parameters() ¦ the trainable values as a Vector (physical
 show_trainables ¦ show_trainables() ¦ print a table of the trainable parameters (the REPL's %trainables) ¦ ¦ show_trainables()
 delete_trainables ¦ delete_trainables() ¦ forget all trainable parameters ¦ ¦ delete_trainables()
 Fit ¦ new Fit() ¦ fit the trainables to target traces by gradient descent (Adam): add(rec, target), run([steps]), loss(), grad(), lr, steps ¦ ¦ objref fit  fit = new Fit()  fit.add(rec_v, target_v)  fit.run(200)
+sweep ¦ sweep("param", values [, "on", seclist] [, "per", key] [, "cells", vec] ... [, "grid"] [, "batch", n]) ¦ run the model once per value (Vector) or row (Matrix) as one vmapped computation over all devices; zipped by default, every combination with "grid"; "stim.amp" or (stim, "amp", values) for point processes; returns a List with one Matrix (runs x samples) per recorded Vector ¦ ¦ objref res  res = sweep("gnabar_hh", gvec, "stim.amp", avec)
 # ---- classes ------------------------------------------------------------------------------
 Vector ¦ new Vector([n [, value]]) ¦ an array of numbers: x[i], size, append, record(&var), add, mul, printf, ... ¦ ¦ objref v  v = new Vector(10, 1)
 List ¦ new List(["Template"]) ¦ a list of objects: append, count, object(i), remove ¦ ¦ objref l  l = new List()

@@ -208,3 +208,5 @@ def install(interp) -> None:
     extend_class("SectionList", "make_trainable",
                  lambda obj, args, span: state.make(args, span, obj.hoc_sections(), _label(interp, obj)))
     interp.register_class("Fit", Fit, doc="fit trainable parameters to target traces (gradient descent)")
+    from .sweep import install as install_sweep
+    install_sweep(interp)
