@@ -193,10 +193,28 @@ class CableMixin:
             raise e.with_span(s.span)
 
     def ex_SetPointer(self, s: A.SetPointer) -> None:
-        hook = self.hooks.get("setpointer")
-        if hook is None:
-            raise HocRuntimeError("setpointer is not supported yet (no mechanism uses POINTER)", s.span)
-        hook(self, s.target, self.pointer_to(s.source), s.span)
+        """``setpointer syn.vpre, pre.v(x)``: bind a point process's POINTER to a voltage.
+
+        The binding is kept in ``pp.pointers[name]`` (a RangeRef); the simulator reads the
+        node's voltage through it, so a change of topology or nseg is followed."""
+        tgt = s.target
+        if not isinstance(tgt, A.Member) or tgt.indices:
+            raise HocTypeError("setpointer needs a point-process POINTER such as syn.vpre", tgt.span)
+        pp = self.ev(tgt.base)
+        mech = getattr(pp, "mechanism", None)
+        if mech is None or not isinstance(pp, HocObject):
+            raise HocTypeError(f"setpointer: {_label(pp)} is not a point process", tgt.base.span)
+        pointers = getattr(mech, "pointers", ())
+        if tgt.name not in pointers:
+            have = ", ".join(pointers) or "none"
+            raise HocNameError(f"{pp.hoc_name()}.{tgt.name} is not a POINTER of {mech.name}", tgt.span,
+                               hint=f"its POINTER variables: {have}")
+        ref = self.pointer_to(s.source)
+        if getattr(ref, "section", None) is None or getattr(ref, "var", None) != "v":
+            raise HocTypeError(f"setpointer {pp.hoc_name()}.{tgt.name} must point at a membrane voltage "
+                               "such as pre.v(0.5)", s.source.span)
+        pp.pointers[tgt.name] = ref
+        self.need_model(s.span)._touch(structural=True)
 
     def ex_Ramp(self, s: A.Ramp) -> None:
         sec = self.cas(s.span) if s.base is None else self.section_of(s.base)
@@ -279,3 +297,12 @@ def section_regex(pattern: str, prefix: str, span: Span | None) -> re.Pattern:
         return re.compile(f"{prefix}.*{p}.*" if prefix else f".*{p}.*")
     except re.error as e:
         raise HocRuntimeError(f"bad section name pattern '{pattern}': {e}", span) from None
+
+
+def _label(v: Any) -> str:
+    """How a non-point-process value is named in a setpointer error."""
+    if v is None:
+        return "NULLobject"
+    if isinstance(v, HocObject):
+        return v.hoc_name()
+    return "a number" if isinstance(v, float) else "a string" if isinstance(v, str) else type(v).__name__

@@ -29,6 +29,9 @@ from .scope import CallFrame, HocArray, Namespace, Proc, TemplateDef
 # CPython 3.11 do not grow the C stack); the limit is raised only while HOC runs.
 RECURSION_LIMIT = 60000
 
+#: stdlib files loaded before a .hx script runs (fully_connect, sparse_connect)
+HX_PRELUDE = ("netconnect.hoc",)
+
 _BUILTIN_KIND = {"func": "bfunc", "proc": "bproc", "strfunc": "bstrfunc", "objfunc": "bobjfunc"}
 _PROC_KINDS = ("proc", "func", "obfunc", "iterator")
 
@@ -105,11 +108,22 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
                 text = f.read()
         except OSError as e:
             raise HocRuntimeError(f"can't open {path}: {e.strerror}") from None
+        if path.endswith(".hx"):
+            self.load_hx_prelude()
         self.file_dirs.append(os.path.dirname(os.path.abspath(path)))
         try:
             self.execute(text, path)
         finally:
             self.file_dirs.pop()
+
+    def load_hx_prelude(self) -> None:
+        """The stdlib files a ``.hx`` script gets without ``load_file`` (HX_PRELUDE), once."""
+        from .._resources import stdlib_path
+
+        for name in HX_PRELUDE:
+            if name not in self.loaded:
+                self.loaded.add(name)
+                self.execute_file(str(stdlib_path(name)))
 
     def register_builtin(self, name: str, fn: Callable, *, kind: str = "func", doc: str = "") -> None:
         if kind not in _BUILTIN_KIND:

@@ -25,7 +25,7 @@ class Variable:
     """One variable of a mechanism: ``name`` is the hoc name (``gnabar_hh``; ``del`` for a point process)."""
 
     name: str
-    kind: str            # "parameter" | "assigned" | "state"
+    kind: str            # "parameter" | "assigned" | "state" | "pointer" (POINTER, set by setpointer)
     default: float = 0.0
     units: str = ""
     size: int = 1        # >1 for array variables (VClamp.dur[3])
@@ -63,6 +63,10 @@ class Mechanism:
     def states(self) -> tuple[str, ...]:
         return self.names("state")
 
+    @property
+    def pointers(self) -> tuple[str, ...]:
+        return self.names("pointer")
+
     def var(self, name: str) -> Variable | None:
         for v in self.variables:
             if v.name == name:
@@ -86,6 +90,17 @@ def _density(name, params=(), assigned=(), states=(), **kw) -> Mechanism:
     vs += [_v(n, "assigned", d, u) for n, d, u in assigned]
     vs += [_v(n, "state", d, u) for n, d, u in states]
     return Mechanism(name, kw.pop("kind", DENSITY), tuple(vs), **kw)
+
+
+def _graded(name, gs) -> Mechanism:
+    """A graded synapse (Jaxley's IonotropicSynapse equations): ``vpre`` is a POINTER."""
+    vs = [_v("gS", "parameter", gs, "uS"), _v("e_syn", "parameter", 0.0, "mV"),
+          _v("k_minus", "parameter", 0.025, "/ms"), _v("v_th", "parameter", -35.0, "mV"),
+          _v("delta", "parameter", 10.0, "mV"), _v("s0", "parameter", 0.2, ""),
+          _v("i", "assigned", 0.0, "nA"), _v("g", "assigned", 0.0, "uS"),
+          _v("s", "state", 0.0, ""), _v("vpre", "pointer", 0.0, "mV")]
+    return Mechanism(name, POINT, tuple(vs), current="i",
+                     doc="graded synapse driven by the presynaptic voltage (setpointer syn.vpre, pre.v(x))")
 
 
 # Defaults as NEURON 9.0.2 reports them before finitialize (MechanismStandard, h.sec(x).var).
@@ -142,6 +157,7 @@ BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
     _density("APCount", kind=POINT,
              params=[("n", 0.0, ""), ("thresh", -20.0, "mV"), ("time", 0.0, "ms")],
              assigned=[("firing", 0.0, "")], doc="action potential counter"),
+    *(_graded(n, gs) for n, gs in (("IonotropicSynapse", 1e-4), ("GlutamateSynapse", 0.5 * 62.83185307179586e-5))),
     _density("NetStim", kind=ARTIFICIAL,
              params=[("interval", 10.0, "ms"), ("number", 10.0, ""), ("start", 50.0, "ms"),
                      ("noise", 0.0, "")], doc="spike generator"),

@@ -34,6 +34,7 @@ class PointProcess(HocObject):
             self.values[v.name] = np.full(v.size, v.default) if v.size > 1 else v.default
         self.section = None
         self.node = None
+        self.pointers: dict = {}          # POINTER name -> RangeRef (setpointer)
         self.model = getattr(interp, "model", None)
         args = args or []
         if self.mechanism.kind == ARTIFICIAL:
@@ -45,6 +46,8 @@ class PointProcess(HocObject):
 
     # ---- members ------------------------------------------------------------
     def hoc_get(self, name: str, index: float | None = None, span: Span | None = None) -> Any:
+        if name in self.pointers and self.pointers[name].section.exists:
+            return self.pointers[name].get()      # a POINTER reads the value it points at
         if name in self.values:
             val = self.values[name]
             if isinstance(val, np.ndarray):

@@ -193,6 +193,8 @@ show_trainables ¦ show_trainables() ¦ print a table of the trainable parameter
 delete_trainables ¦ delete_trainables() ¦ forget all trainable parameters ¦ ¦ delete_trainables()
 Fit ¦ new Fit() ¦ fit the trainables to target traces by gradient descent (Adam): add(rec, target), run([steps]), loss(), grad(), lr, steps ¦ ¦ objref fit  fit = new Fit()  fit.add(rec_v, target_v)  fit.run(200)
 sweep ¦ sweep("param", values [, "on", seclist] [, "per", key] [, "cells", vec] ... [, "grid"] [, "batch", n]) ¦ run the model once per value (Vector) or row (Matrix) as one vmapped computation over all devices; zipped by default, every combination with "grid"; "stim.amp" or (stim, "amp", values) for point processes; returns a List with one Matrix (runs x samples) per recorded Vector ¦ ¦ objref res  res = sweep("gnabar_hh", gvec, "stim.amp", avec)
+fully_connect ¦ fully_connect(pre, post, "Mech" [, x]) ¦ one graded synapse per (pre, post) pair, as Jaxley's fully_connect; pre/post: SectionList (one section per cell) or List of cells with a public SectionList `all` (first section); default x = centre of the first compartment; synapses kept in List hocx_synapses; .hx: built in, .hoc: load_file("netconnect.hoc") ¦ ¦ fully_connect(pre, post, "GlutamateSynapse")
+sparse_connect ¦ sparse_connect(pre, post, "Mech", p, seed [, x]) ¦ connect each (pre, post) pair with probability p drawn from Random(seed): the same seed gives the same wiring; count in hocx_connect_count ¦ ¦ sparse_connect(pre, post, "IonotropicSynapse", 0.3, 1)
 # ---- classes ------------------------------------------------------------------------------
 Vector ¦ new Vector([n [, value]]) ¦ an array of numbers: x[i], size, append, record(&var), add, mul, printf, ... ¦ ¦ objref v  v = new Vector(10, 1)
 List ¦ new List(["Template"]) ¦ a list of objects: append, count, object(i), remove ¦ ¦ objref l  l = new List()
@@ -207,6 +209,8 @@ IClamp ¦ new IClamp(x) ¦ point process: current pulse of amplitude amp from de
 ExpSyn ¦ new ExpSyn(x) ¦ point process: synapse with exponentially decaying conductance (tau, e) ¦ ms, mV ¦ soma syn = new ExpSyn(0.5)
 Exp2Syn ¦ new Exp2Syn(x) ¦ point process: synapse with rise tau1 and decay tau2 ¦ ms, mV ¦ dend syn = new Exp2Syn(0.5)
 AlphaSynapse ¦ new AlphaSynapse(x) ¦ point process: alpha-function conductance (onset, tau, gmax, e) ¦ ms, uS, mV ¦ soma syn = new AlphaSynapse(0.5)
+IonotropicSynapse ¦ new IonotropicSynapse(x) ¦ point process: graded synapse (Jaxley's): s relaxes to 1/(1+exp((v_th-vpre)/delta)) with tau (1-s_inf)/k_minus, i = gS*s*(v-e_syn); gS, e_syn, k_minus, v_th, delta, s0; vpre is a POINTER (setpointer) ¦ uS, mV, /ms ¦ post syn = new IonotropicSynapse(0.0625)  setpointer syn.vpre, pre.v(0.0625)
+GlutamateSynapse ¦ new GlutamateSynapse(x) ¦ point process: IonotropicSynapse with the seeds' glutamate values (gS = 0.5 mS/cm2 of a 10 um x 1 um compartment = 3.14e-4 uS, k_minus 1/40) ¦ uS, mV, /ms ¦ post syn = new GlutamateSynapse(0.5)
 SEClamp ¦ new SEClamp(x) ¦ point process: single-electrode voltage clamp (dur1..3, amp1..3, rs) ¦ ms, mV, megohm ¦ soma vc = new SEClamp(0.5)
 VClamp ¦ new VClamp(x) ¦ point process: two-electrode voltage clamp (dur[3], amp[3]) ¦ ms, mV ¦ soma vc = new VClamp(0.5)
 APCount ¦ new APCount(x) ¦ point process: counts spikes crossing thresh; record(vec) stores times ¦ mV, ms ¦ soma apc = new APCount(0.5)
