@@ -107,7 +107,7 @@ def model_view(model, filters: Sequence[Any] = (), span: Span | None = None) -> 
     for f in filters:
         if isinstance(f, str) and f == "edges":
             edges = model.edges()
-            return _drop_empty(dict(edges.columns)), "point processes", EDGE_KEYS
+            return _drop_empty(dict(edges.columns)), "edges: point processes, synapses, NetCons", EDGE_KEYS
         rows = _rows_for(model, table, f, span)
         if rows is None:
             selected.append(f)

@@ -156,7 +156,8 @@ class CallMixin:
         if isinstance(base, HocObject):
             args = self.eval_args(arg_nodes)
             try:
-                return self.normalize(base.hoc_call(name, args, span), "method")
+                kind = "objfunc" if name in getattr(base, "hoc_objfuncs", ()) else "method"   # None = NULLobject
+                return self.normalize(base.hoc_call(name, args, span), kind)
             except HocError as e:
                 raise e.with_span(span)
             except BUILTIN_BUGS as e:

@@ -34,6 +34,8 @@ class CableModel:
         self.sections: list[Section] = []           # alive, creation order
         self.point_processes: list[Any] = []        # located point processes, creation order
         self.artificial_cells: list[Any] = []       # NetStim, IntFire1 ... (no location)
+        self.netcons: list[Any] = []                # NetCon objects, creation order
+        self.random123_streams = 0                  # Random123 streams made (NetStim id3 counter)
         self.version = 0
         self.structure_version = 0
         self.geometry_version = 0                   # topology or areas/resistances changed
@@ -352,9 +354,9 @@ class CableModel:
         return with_groups(self.cached("table", lambda: build_table(self)), self)
 
     def edges(self):
-        """The edge table: one row per point process."""
-        from .table import build_edges
-        return self.cached("edges", lambda: build_edges(self))
+        """The edge table: one row per point process, graded synapse and NetCon."""
+        from .table import build_edges, edges_with_groups
+        return edges_with_groups(self.cached("edges", lambda: build_edges(self)), self)
 
     def write_back(self, var: str, values_per_node) -> None:
         """Store simulator results (``v`` or a mechanism variable) given per node of :meth:`geometry`."""

@@ -43,6 +43,7 @@ class Mechanism:
     current: str = ""                    # ELECTRODE_CURRENT / NONSPECIFIC_CURRENT name of a point process
     electrode: bool = False              # True for ELECTRODE_CURRENT (positive = into the cell)
     doc: str = ""
+    net_receive: int = 0                 # number of NET_RECEIVE arguments (0: cannot receive events)
 
     @property
     def suffix(self) -> str:
@@ -131,12 +132,12 @@ BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
              params=[("del", 0.0, "ms"), ("dur", 0.0, "ms"), ("amp", 0.0, "nA")],
              assigned=[("i", 0.0, "nA")], current="i", electrode=True, doc="current pulse"),
     _density("ExpSyn", kind=POINT, params=[("tau", 0.1, "ms"), ("e", 0.0, "mV")],
-             assigned=[("i", 0.0, "nA")], states=[("g", 0.0, "uS")], current="i",
+             assigned=[("i", 0.0, "nA")], states=[("g", 0.0, "uS")], current="i", net_receive=1,
              doc="synapse with single-exponential conductance"),
     _density("Exp2Syn", kind=POINT,
              params=[("tau1", 0.1, "ms"), ("tau2", 10.0, "ms"), ("e", 0.0, "mV")],
              assigned=[("i", 0.0, "nA"), ("g", 0.0, "uS")], states=[("A", 0.0, "uS"), ("B", 0.0, "uS")],
-             current="i", doc="synapse with double-exponential conductance"),
+             current="i", net_receive=1, doc="synapse with double-exponential conductance"),
     _density("AlphaSynapse", kind=POINT,
              params=[("onset", 0.0, "ms"), ("tau", 0.1, "ms"), ("gmax", 0.0, "uS"), ("e", 0.0, "mV")],
              assigned=[("i", 0.0, "nA")], current="i", doc="alpha-function synaptic conductance"),
@@ -160,9 +161,9 @@ BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
     *(_graded(n, gs) for n, gs in (("IonotropicSynapse", 1e-4), ("GlutamateSynapse", 0.5 * 62.83185307179586e-5))),
     _density("NetStim", kind=ARTIFICIAL,
              params=[("interval", 10.0, "ms"), ("number", 10.0, ""), ("start", 50.0, "ms"),
-                     ("noise", 0.0, "")], doc="spike generator"),
+                     ("noise", 0.0, "")], net_receive=1, doc="spike generator"),
     _density("IntFire1", kind=ARTIFICIAL, params=[("tau", 10.0, "ms"), ("refrac", 5.0, "ms")],
-             assigned=[("m", 0.0, "")], doc="leaky integrate-and-fire cell"),
+             assigned=[("m", 0.0, "")], net_receive=1, doc="leaky integrate-and-fire cell"),
 )
 
 # Mechanisms NEURON has but hocx does not simulate: named so the error can say so.

@@ -106,6 +106,7 @@ class PointProcess(HocObject):
         return 1.0 if self.node is not None else 0.0
 
     def hoc_free(self) -> None:
+        self.freed = True                  # NetCons to or from it become invalid (as in NEURON)
         if self.model is None:
             return
         self.model.unplace(self)
@@ -118,15 +119,75 @@ class PointProcess(HocObject):
         return f"{self.hoc_name()} at {where}"
 
 
+class NetStimCell(PointProcess):
+    """NetStim: an artificial cell owning a Random123 stream for its noise (numerics.md §7.11).
+
+    ``stream_ids`` = [id1, id2, id3]: by default (1, 0, n) where n counts the streams made in
+    this session (NEURON counts per process, from 1); the simulator draws the noise from it
+    (:mod:`hocx.sim.netstim`).  finitialize restarts the stream at sequence 0.
+    """
+
+    hoc_doc: ClassVar[dict[str, str]] = {
+        **PointProcess.hoc_doc,
+        "noiseFromRandom123": "noiseFromRandom123(id1, id2[, id3]): draw the noise from Random123 stream "
+                              "(id1, id2, id3) (id3 default 0)",
+        "noiseFromRandom": "noiseFromRandom(r): use the stream ids of Random r (after r.Random123(...))",
+    }
+
+    def __init__(self, interp: Any = None, args: list | None = None, span: Span | None = None):
+        super().__init__(interp, args, span)
+        if self.model is not None:
+            self.model.random123_streams += 1
+            n = self.model.random123_streams
+        else:
+            n = 1
+        self.stream_ids = [1, 0, n & 0xFFFFFFFF]
+
+    def _set_ids(self, ids: list[int]) -> None:
+        self.stream_ids = [int(i) & 0xFFFFFFFF for i in ids]
+        if self.model is not None:
+            self.model._touch()
+
+    def m_noiseFromRandom123(self, args: list, span: Span | None = None) -> float:
+        """``ns.noiseFromRandom123(a, b[, c])``: stream ids (a, b, c); fewer than two arguments
+        change nothing (as NEURON)."""
+        if len(args) >= 2:
+            ids = [as_float(a) for a in args[:3]] + [0.0]
+            for v in ids[:3]:
+                if not (0 <= v < 2.0**32):
+                    raise HocRuntimeError(f"{self.hoc_name()}.noiseFromRandom123: stream id {v:g} "
+                                          "is not an unsigned 32-bit integer", span)
+            self._set_ids([int(v) for v in ids[:3]])
+        return 0.0
+
+    def m_noiseFromRandom(self, args: list, span: Span | None = None) -> float:
+        """``ns.noiseFromRandom(r)``: copy the ids of Random ``r``, which must use Random123."""
+        if not args:
+            return 0.0
+        r = args[0]
+        gen = getattr(r, "gen", None)
+        if getattr(r, "generator_name", None) != "Random123" or not hasattr(gen, "ids"):
+            what = r.hoc_name() if isinstance(r, HocObject) else "the argument"
+            raise HocRuntimeError(f"NetStim: Random.Random123 generator is required ({what} is not a "
+                                  "Random on which Random123(...) was called)", span)
+        self._set_ids(list(gen.ids))
+        return 0.0
+
+
+#: HOC classes with behaviour beyond their mechanism's variables
+_BASES: dict[str, type[PointProcess]] = {"NetStim": NetStimCell}
+
+
 def point_class(mech: Mechanism) -> type[PointProcess]:
     """The HOC class for point mechanism ``mech`` (fields = its variables)."""
     names = mech.names()
-    return type(mech.name, (PointProcess,), {
+    base = _BASES.get(mech.name, PointProcess)
+    return type(mech.name, (base,), {
         "mechanism": mech,
         "hoc_class": mech.name,
         "hoc_fields": names,
         "hoc_settable": names,
-        "hoc_doc": {**PointProcess.hoc_doc,
+        "hoc_doc": {**base.hoc_doc,
                     **{v.name: f"{v.kind} ({v.units or '1'}), default {v.default:g}" for v in mech.variables}},
         "__doc__": f"{mech.name}: {mech.doc}",
     })

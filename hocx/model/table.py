@@ -1,4 +1,4 @@
-"""The model table (one row per segment) and the edge table (one row per point process).
+"""The model table (one row per segment) and the edge table (point processes, NetCons).
 
 Both are *derived* from the sections on demand and cached by ``CableModel`` on its
 ``version``: they are views, never edited.  Columns are numpy arrays under NEURON's
@@ -147,19 +147,23 @@ def _parent_row(geo, node: int) -> int:
 
 @dataclass
 class EdgeTable:
-    """Point processes (and artificial cells), one row each, in creation order.
+    """Point processes, graded synapses and NetCons, one row each (see :func:`build_edges`).
 
-    Columns: ``type``, ``name`` (``IClamp[0]``), ``section`` ("" if not located), ``x``
-    (get_loc position, NaN if not located), ``node`` (geometry node, -1), ``row`` (model-table
-    row of that node, -1 for bare nodes), then every parameter (NaN where a type lacks it;
-    array parameters as ``dur[0]`` ...).  ``objects`` holds the HOC objects themselves.
+    ``objects`` holds the HOC objects themselves (row order); ``pre_sections`` /
+    ``post_sections`` the Section (or None) of each row's two sides, for the group columns.
     """
 
     columns: dict[str, np.ndarray]
     objects: list
+    pre_sections: list = field(default_factory=list)
+    post_sections: list = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
 
     def __len__(self) -> int:
         return len(self.objects)
@@ -169,33 +173,79 @@ class EdgeTable:
         return list(self.columns)
 
 
+#: edge kinds: a located point process / artificial cell, a graded synapse (a point process
+#: with a POINTER such as ``vpre``: the pointed section is its presynaptic side), a NetCon
+POINT, SYNAPSE, NETCON = "point", "synapse", "netcon"
+
+
 def build_edges(model) -> EdgeTable:
-    objs = list(model.point_processes) + [a for a in model.artificial_cells
-                                          if a not in model.point_processes]
+    """One row per point process and artificial cell (creation order), then per NetCon.
+
+    Columns: ``kind`` (point/synapse/netcon), ``type`` (HOC class), ``name`` (``IClamp[0]``),
+    ``mechanism`` (what acts on the postsynaptic side: the point mechanism, or a NetCon's
+    target's), ``section``/``x``/``node``/``row`` (where the row acts: the point process, or a
+    NetCon's target; "", NaN, -1, -1 when nowhere), ``pre`` / ``post`` (what the two sides are,
+    as text), ``pre_cell``/``pre_section``/``pre_x`` and ``post_cell``/``post_section``/
+    ``post_x`` (cell = model-table ``cell`` index, -1 if none), ``threshold``/``delay``/
+    ``weight`` (weight[0]; NetCons only), then every point-process parameter (NaN where a type
+    lacks it; arrays as ``dur[0]`` ...).  :func:`edges_with_groups` adds ``pre_<group>`` /
+    ``post_<group>`` for every named section group.
+    """
+    pps = list(model.point_processes) + [a for a in model.artificial_cells if a not in model.point_processes]
+    netcons = [nc for nc in getattr(model, "netcons", ()) if not getattr(nc, "freed", False)]
     geo = model.geometry() if model.sections else None
+    cell_of_root = {id(r): i for i, r in enumerate(model.roots())}
+
+    def cell(sec) -> int:
+        return cell_of_root.get(id(model.root(sec)), -1) if sec is not None and sec.exists else -1
+
     params: list[str] = []
-    for o in objs:
+    for o in pps:
         for v in o.mechanism.variables:
             names = [v.name] if v.size == 1 else [f"{v.name}[{i}]" for i in range(v.size)]
-            for nm in names:
-                if v.kind == "parameter" and nm not in params:
-                    params.append(nm)
-    cols: dict[str, list] = {"type": [], "name": [], "section": [], "x": [], "node": [], "row": []}
-    pcols = {p: np.full(len(objs), np.nan) for p in params}
-    for i, o in enumerate(objs):
-        cols["type"].append(o.hoc_class)
-        cols["name"].append(o.hoc_name())
-        if o.node is not None and geo is not None:
-            node = geo.node_of_ref(o.node)
-            cols["section"].append(o.section.name())
-            cols["x"].append(model.loc(o))
-            cols["node"].append(node)
-            cols["row"].append(int(geo.seg_row[node]))
-        else:
-            cols["section"].append("")
-            cols["x"].append(np.nan)
-            cols["node"].append(-1)
-            cols["row"].append(-1)
+            params += [nm for nm in names if v.kind == "parameter" and nm not in params]
+    n = len(pps) + len(netcons)
+    text = {k: [] for k in ("kind", "type", "name", "mechanism", "section", "pre", "post",
+                            "pre_section", "post_section")}
+    num = {k: np.full(n, np.nan) for k in ("x", "pre_x", "post_x", "threshold", "delay", "weight")}
+    ints = {k: np.full(n, -1, dtype=np.int64) for k in ("node", "row", "pre_cell", "post_cell")}
+    pcols = {p: np.full(n, np.nan) for p in params}
+    pre_secs, post_secs = [], []
+
+    def place(i: int, pp) -> None:
+        """Where point process ``pp`` acts: section/x/node/row and the post side."""
+        located = pp is not None and pp.node is not None and geo is not None
+        sec = pp.section if located else None
+        text["section"].append(sec.name() if sec is not None else "")
+        text["post_section"].append(sec.name() if sec is not None else "")
+        text["post"].append(pp.hoc_name() if pp is not None else "")
+        post_secs.append(sec)
+        if located:
+            node = geo.node_of_ref(pp.node)
+            num["x"][i] = num["post_x"][i] = model.loc(pp)
+            ints["node"][i], ints["row"][i] = node, int(geo.seg_row[node])
+            ints["post_cell"][i] = cell(sec)
+
+    def pre_ref(i: int, ref) -> None:
+        """The presynaptic side: a RangeRef (&sec.v(x)), an artificial cell, or nothing."""
+        sec = getattr(ref, "section", None) if hasattr(ref, "var") else None
+        if sec is not None and not sec.exists:
+            sec = None
+        text["pre"].append("" if ref is None else ref.describe() if hasattr(ref, "var") else ref.hoc_name())
+        text["pre_section"].append(sec.name() if sec is not None else "")
+        pre_secs.append(sec)
+        if sec is not None:
+            num["pre_x"][i] = ref.x
+            ints["pre_cell"][i] = cell(sec)
+
+    for i, o in enumerate(pps):
+        vpre = next(iter(o.pointers.values()), None) if getattr(o, "pointers", None) else None
+        text["kind"].append(SYNAPSE if o.mechanism.pointers else POINT)
+        text["type"].append(o.hoc_class)
+        text["name"].append(o.hoc_name())
+        text["mechanism"].append(o.mechanism.name)
+        place(i, o)
+        pre_ref(i, vpre)
         for name, val in o.values.items():
             if isinstance(val, np.ndarray):
                 for j, vj in enumerate(val):
@@ -203,13 +253,34 @@ def build_edges(model) -> EdgeTable:
                         pcols[f"{name}[{j}]"][i] = vj
             elif name in pcols:
                 pcols[name][i] = val
-    columns = {
-        "type": np.array(cols["type"], dtype=object),
-        "name": np.array(cols["name"], dtype=object),
-        "section": np.array(cols["section"], dtype=object),
-        "x": np.array(cols["x"], dtype=float),
-        "node": np.array(cols["node"], dtype=np.int64),
-        "row": np.array(cols["row"], dtype=np.int64),
-    }
+    for i, nc in enumerate(netcons, start=len(pps)):
+        tgt = nc.target
+        text["kind"].append(NETCON)
+        text["type"].append(nc.hoc_class)
+        text["name"].append(nc.hoc_name())
+        text["mechanism"].append(tgt.mechanism.name if tgt is not None else "")
+        place(i, tgt)
+        pre_ref(i, nc.source)
+        num["threshold"][i], num["delay"][i], num["weight"][i] = nc.threshold, nc.delay, nc.weight[0]
+    columns: dict[str, np.ndarray] = {k: np.array(v, dtype=object) for k, v in text.items()}
+    order = ("kind", "type", "name", "mechanism", "section", "x", "node", "row", "pre", "pre_cell",
+             "pre_section", "pre_x", "post", "post_cell", "post_section", "post_x", "threshold",
+             "delay", "weight")
+    columns = {k: ({**columns, **num, **ints})[k] for k in order}
     columns.update(pcols)
-    return EdgeTable(columns, objs)
+    return EdgeTable(columns, pps + netcons, pre_secs, post_secs)
+
+
+def edges_with_groups(base: EdgeTable, model) -> EdgeTable:
+    """``base`` plus ``pre_<group>`` / ``post_<group>`` boolean columns for every named group
+    (recomputed each time, as :func:`with_groups`: objrefs change without touching the model)."""
+    columns = dict(base.columns)
+    names: list[str] = []
+    for gname, members in model.named_groups().items():
+        ids = {id(s) for s in members if s.exists}
+        for side, secs in (("pre", base.pre_sections), ("post", base.post_sections)):
+            col = f"{side}_{gname}"
+            if col not in columns:
+                columns[col] = np.array([s is not None and id(s) in ids for s in secs], dtype=bool)
+                names.append(col)
+    return EdgeTable(columns, base.objects, base.pre_sections, base.post_sections, names)

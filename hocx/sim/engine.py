@@ -99,8 +99,10 @@ class Simulator:
         if low.net is not None:
             net_state = low.net.state0()
             self.queue = events.EventQueue(low.net)
-            for vec in self.spike_vectors():
-                vec.resize_to(0)
+            for tvec, idvec, _ in self.spike_vectors():
+                tvec.resize_to(0)
+                if idvec is not None:
+                    idvec.resize_to(0)
             states = self._initial_events(states)
         asg = currents(low, v, states, 0.0, self.env)
         self.state = pack_state(v, states, 0.0, asg, net_state)
@@ -142,12 +144,16 @@ class Simulator:
         if net is None or not spk.shape[1]:
             return
         spk = np.asarray(spk)[:n]
-        for col, d in enumerate(net.rec_det):
-            times = spk[:, col]
-            times = times[times >= 0.0]
-            if times.size:
-                for vec in net.det_vecs[d]:
-                    vec.push(times)
+        steps, cols = np.nonzero(spk >= 0.0)          # row-major: time order, then detector
+        if not steps.size:
+            return
+        rec_det = net.rec_det
+        for step, col in zip(steps, cols):
+            t = spk[step, col]
+            for tvec, idvec, ident in net.det_vecs[rec_det[col]]:
+                tvec.push(np.array([t]))
+                if idvec is not None:
+                    idvec.push(np.array([ident]))
 
     def sample_now(self) -> np.ndarray:
         """Record values at the current state (assigned variables from an fcurrent pass)."""

@@ -51,7 +51,7 @@ class StimSource:
     params: tuple         # (start, interval, number, noise)
     ids: tuple            # Random123 stream ids
     conns: list = field(default_factory=list)
-    vecs: list = field(default_factory=list)     # NetCon.record vectors of this source
+    vecs: list = field(default_factory=list)     # NetCon.record recorders of this source
 
 
 @dataclass
@@ -62,7 +62,7 @@ class NetLowered:
     nslots: int
     det_node: np.ndarray  # detector -> node
     det_thresh: np.ndarray
-    det_vecs: list        # detector -> NetCon.record vectors
+    det_vecs: list        # detector -> NetCon.record recorders (tvec, idvec or None, id)
     conns: list           # threshold connections (Connection), parallel to c_det
     c_det: np.ndarray
     stims: list           # StimSource
@@ -146,10 +146,13 @@ def lower_net(model, geo, blocks, pp_index) -> NetLowered | None:
         by_nc[id(nc)] = conn
         src = nc.source
         vec = getattr(nc, "record_vec", None)
+        if vec is not None:              # a recorder: (tvec, idvec or None, id)
+            ids = getattr(nc, "record_ids", None)
+            vec = (vec, ids[0], ids[1]) if ids else (vec, None, 0.0)
         if src is None:
             direct.append(conn)
             continue
-        if hasattr(src, "section"):                 # &sec.v(x): a threshold detector
+        if hasattr(src, "var"):                     # &sec.v(x): a threshold detector
             node = _source_node(geo, nc)
             d = det_of.get(node)
             if d is None:
@@ -294,8 +297,10 @@ class EventQueue:
                 for c in st.conns:
                     if c.active:
                         self.push(s + c.delay, c.slot, c.weight)
-                for vec in st.vecs:
-                    vec.push(np.array([s]))
+                for tvec, idvec, ident in st.vecs:
+                    tvec.push(np.array([s]))
+                    if idvec is not None:
+                        idvec.push(np.array([ident]))
 
     def take(self, tm: np.ndarray, t_end: float) -> list[tuple[int, int, float]]:
         """Events due within steps with mid-times ``tm`` (each at the first step whose

@@ -56,6 +56,9 @@ class TrainState:
         name = _str(args[0])
         opts = self._options(args[1:], span)
         model = self.interp.model
+        point = T.S.classify_point(model, name)
+        if point is not None:
+            return self._make_point(name, point, opts, sections, where, span)
         table = model.table()
         index = {id(s): i for i, s in enumerate(model.sections)}
         key, sharing = "all", "shared"
@@ -83,6 +86,28 @@ class TrainState:
             sharing = f"{sharing}, per {key}"
         tr = T.make(model, name, rows, key, sharing, opts.get("init"), opts.get("bounds"), span,
                     start=self._start_value)
+        self.trainables.append(tr)
+        self.interp.out(f"Number of newly added trainable parameters: {tr.size}. "
+                        f"Total number of trainable parameters: {self.total}\n")
+        return float(tr.size)
+
+    def _make_point(self, name, point, opts, sections, where, span) -> float:
+        """A synapse / point-process / NetCon weight parameter (hocx/train/synapses.py)."""
+        model = self.interp.model
+        post, sharing = sections, where or "all"
+        if sections is None and model.stack_depth() > 0:
+            post = [model.cas(span)]
+            sharing = post[0].name()
+        if opts.get("cells") is not None:
+            raise HocTypeError('"cells" selects compartments; for synapses use "per", "post_cell" '
+                               'or a SectionList', span)
+        key = opts.get("per", "all")
+        if "per" in opts:
+            sharing = f"{sharing}, per {key}"
+        if opts.get("pre") is not None:
+            sharing = f"{sharing}, pre in {_label(self.interp, opts['pre_obj'])}"
+        tr = T.make_point(model, point[0], point[1], name, key, sharing, opts.get("init"),
+                          opts.get("bounds"), span, post, opts.get("pre"))
         self.trainables.append(tr)
         self.interp.out(f"Number of newly added trainable parameters: {tr.size}. "
                         f"Total number of trainable parameters: {self.total}\n")
@@ -130,13 +155,17 @@ class TrainState:
             elif word == "per" and i + 1 < len(args) and _str(args[i + 1]) is not None:
                 opts["per"] = _str(args[i + 1])
                 i += 2
+            elif word == "pre" and i + 1 < len(args) and hasattr(args[i + 1], "hoc_sections"):
+                opts["pre"] = args[i + 1].hoc_sections()
+                opts["pre_obj"] = args[i + 1]
+                i += 2
             elif word == "cells" and i + 1 < len(args):
                 v = args[i + 1]
                 opts["cells"] = np.array(_vec(v).x) if _vec(v) else np.array([as_float(v)])
                 i += 2
             else:
                 raise HocTypeError(f"make_trainable: unknown or incomplete option '{word}'", span,
-                                   hint='options: "init", x · "bounds", lo, hi · "per", key · "cells", vec')
+                                   hint='options: "init", x · "bounds", lo, hi · "per", key · "cells", vec · "pre", sectionlist')
         return opts
 
     # ---- the rest ------------------------------------------------------------------------

@@ -117,6 +117,9 @@ class DiffSim:
         self.apply = []
         need_geo = False
         for tr in self.trainables:
+            if tr.kind == "point":
+                self.apply.append(self._point_plan(tr))
+                continue
             nodes = node_of_row[tr.rows]
             if tr.kind in ("param", "state"):
                 bi = next(i for i, b in enumerate(low.blocks) if b.mech.name == tr.mech)
@@ -138,6 +141,22 @@ class DiffSim:
             self.rowgeo = {"diam": jnp.asarray(t["diam"]), "L": jnp.asarray(section_L(model, t)),
                            "Ra": jnp.asarray(t["Ra"])}
 
+    def _point_plan(self, tr):
+        """Where a point-process / NetCon-weight trainable lands in the parameters."""
+        if tr.mech == "NetCon":
+            net = self.low.net
+            pos = {id(c.nc): i for i, c in enumerate(net.conns)} if net is not None else {}
+            idx = np.array([pos.get(id(o), -1) for o in tr.objects], dtype=np.int64)
+            if (idx < 0).any():
+                raise ModelError("a trainable NetCon weight belongs to a NetCon that is not simulated "
+                                 "(inactive, deleted or without a target)")
+            active = np.array([float(net.conns[i].active) for i in idx])
+            return ("weight", -1, "w", idx, (tr.group, active))
+        hits = [self.nm.pp_index.get(id(o)) for o in tr.objects]
+        if any(h is None for h in hits):
+            raise ModelError(f"a trainable {tr.mech} is no longer placed in the model")
+        return ("param", hits[0][0], tr.var, np.array([h[1] for h in hits], dtype=np.int64), tr.group)
+
     def point_param(self, obj, field: str, span=None) -> tuple[int, str, int]:
         """(block, variable, instance) of point-process parameter ``obj.field`` (e.g. stim.amp),
         for per-run overrides (batches of stimuli)."""
@@ -154,16 +173,37 @@ class DiffSim:
         return [jnp.asarray(tr.value) for tr in self.trainables]
 
     # -- the pure function -------------------------------------------------------------
-    def __call__(self, values, overrides=()):
+    def arrays(self) -> dict:
+        """The value arrays a run reads (parameters, topology, geometry rows, events): pass
+        them as ``data`` arguments of a jitted function, so that a model whose values change
+        but whose structure does not reuses the compile."""
+        return jax.tree_util.tree_map(jnp.asarray, {
+            "P0": self.P0, "T": self.T, "rowgeo": self.rowgeo if self.gplan else None,
+            "W0": self.W0, "X": self.X})
+
+    def __call__(self, values, overrides=(), data=None):
         """Record columns, shape (nsteps + 1, nrec), for trainable ``values`` (physical);
-        ``overrides``: (block, variable, instance, value) point-process parameters for this run."""
-        P = dict(self.P0)
+        ``overrides``: (block, variable, instance, value) point-process parameters for this run;
+        ``data``: :meth:`arrays` (default: this model's, as constants)."""
+        data = self.arrays() if data is None else data
+        rec0, carry, P = self.initial(values, overrides, data)
+        recs = self._scan(carry, P, data)
+        return jnp.concatenate([rec0[None, :], recs])
+
+    def initial(self, values, overrides, data):
+        """finitialize with the trainables' ``values``: (record row at t = 0, step carry, step
+        parameters)."""
+        P = dict(data["P0"])
         P["blocks"] = [dict(b) for b in P["blocks"]]
         for bi, var, inst, val in overrides:
             P["blocks"][bi][var] = P["blocks"][bi][var].at[inst].set(val)
         v0 = jnp.full(self.low.n, self.v_init)
-        states_over, rowgeo = [], dict(self.rowgeo) if self.gplan else None
+        states_over, rowgeo = [], dict(data["rowgeo"]) if self.gplan else None
         for (kind, bi, var, idx, group), val in zip(self.apply, values):
+            if kind == "weight":
+                group, active = group
+                P["net"] = {**P["net"], "w": P["net"]["w"].at[idx].set(jnp.asarray(val)[group] * active)}
+                continue
             x = jnp.asarray(val)[group]
             if kind == "param":
                 P["blocks"][bi][var] = P["blocks"][bi][var].at[idx].set(x)
@@ -191,24 +231,22 @@ class DiffSim:
         net0 = {}
         if self.low.net is not None:
             S = events.receive_all(jnp, self.low.net.recv, [b.mech for b in self.low.blocks],
-                                   P["blocks"], S, jnp.asarray(self.W0))
+                                   P["blocks"], S, jnp.asarray(data["W0"]))
             net0 = {k: jnp.asarray(x) for k, x in self.low.net.state0().items()}
             net0["i"] = jnp.asarray(0, dtype=jnp.int64)
         A = [blk.mech.current(jnp, with_pointers(P["blocks"][bi], blk.pointers, v0), S[bi],
                               v0[blk.nodes], 0.0, menv)[1]
              for bi, blk in enumerate(self.low.blocks)]
         t0 = jnp.asarray(0.0)
-        rec0 = self.program._gather(v0, t0, S, A, P, self.T)
-        carry = {"v": v0, "s": S, "t": t0, **net0}
-        recs = self._scan(carry, P)
-        return jnp.concatenate([rec0[None, :], recs])
+        rec0 = self.program._gather(v0, t0, S, A, P, data["T"])
+        return rec0, {"v": v0, "s": S, "t": t0, **net0}, P
 
-    def _steps(self, P, carry, length: int):
-        prog, T = self.program, self.T
+    def _steps(self, P, carry, length: int, data):
+        prog, T, X = self.program, data["T"], data["X"]
 
         def body(c, _):
             if "i" in c:      # a network: external events indexed by the step number
-                st, out = prog.step(c, P, T, self.X, c["i"])
+                st, out = prog.step(c, P, T, X, c["i"])
                 st = {**st, "i": c["i"] + 1}
             else:
                 st, out = prog.step(c, P, T)
@@ -216,18 +254,18 @@ class DiffSim:
 
         return lax.scan(body, carry, None, length=length)
 
-    def _scan(self, carry, P):
+    def _scan(self, carry, P, data):
         n, K = self.nsteps, self.chunk
         if not self.checkpoint:
-            return self._steps(P, carry, n)[1]
+            return self._steps(P, carry, n, data)[1]
         nchunks, rem = divmod(n, K)
-        chunk_fn = jax.checkpoint(lambda P_, c: self._steps(P_, c, K))
+        chunk_fn = jax.checkpoint(lambda P_, c: self._steps(P_, c, K, data))
         out = []
         if nchunks:
             carry, recs = lax.scan(lambda c, _: chunk_fn(P, c), carry, None, length=nchunks)
             out.append(recs.reshape(nchunks * K, -1))
         if rem:
-            carry, recs = self._steps(P, carry, rem)
+            carry, recs = self._steps(P, carry, rem, data)
             out.append(recs)
         return jnp.concatenate(out) if out else jnp.zeros((0, len(self.sources)))
 

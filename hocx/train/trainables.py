@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import HocNameError, HocRuntimeError, HocTypeError, ModelError
 from ..sim.mechanisms import MECHANISMS
+from . import synapses as S
 
 #: section/segment geometry the differentiable simulator recomputes area and ri from
 GEOMETRY = ("diam", "L", "Ra")
@@ -41,6 +42,8 @@ class Trainable:
     bounds: tuple[float, float] | None = None
     transform: str = "identity"
     structure: int = -1          # model.structure_version the rows refer to
+    #: kind ``point``: the point processes / NetCons themselves (rows index this list)
+    objects: list | None = None
 
     @property
     def size(self) -> int:
@@ -95,6 +98,47 @@ def group_rows(table, rows: np.ndarray, key: str, span=None) -> np.ndarray:
     return inv.astype(np.int64).reshape(-1)
 
 
+def make_point(model, mech: str, var: str, name: str, key: str, sharing: str, init=None,
+               bounds=None, span=None, post=None, pre=None) -> Trainable:
+    """A point-process or NetCon parameter (``ExpSyn.tau``, ``IonotropicSynapse.gS``,
+    ``NetCon.weight``) over the selected instances, shared by an edge ``key``."""
+    objs = S.select(model, mech, var, post, pre, span)
+    group = S.group_objects(model, objs, key, span)
+    col = S.current_values(objs, var)
+    count = int(group.max()) + 1
+    value = np.array([col[group == g].mean() for g in range(count)])
+    value, transform, bounds = _init_and_bounds(name, value, count, init, bounds,
+                                               positive=var.startswith("g") or var in ("tau", "tau1", "tau2"),
+                                               span=span)
+    return Trainable(name, "point", np.arange(len(objs)), group, value, sharing, mech, var, bounds,
+                     transform, getattr(model, "structure_version", -1), objs)
+
+
+def _init_and_bounds(name, value, count, init, bounds, positive, span):
+    """Apply ``init`` and ``bounds``; the transform (sigmoid / softplus / identity)."""
+    if init is not None:
+        init = np.atleast_1d(np.asarray(init, dtype=float))
+        if init.size == 1:
+            value = np.full(count, float(init[0]))
+        elif init.size != count:
+            raise HocRuntimeError(f"init has {init.size} values but {count} parameters are being "
+                                  f"created for {name}", span)
+        else:
+            value = init.copy()
+    if bounds is not None:
+        lo, hi = float(bounds[0]), float(bounds[1])
+        if not lo < hi:
+            raise HocRuntimeError(f"bounds for {name}: lower bound {lo:g} must be below upper "
+                                  f"bound {hi:g}", span)
+        if np.any(value <= lo) or np.any(value >= hi):
+            raise HocRuntimeError(f"initial value(s) of {name} {_fmt(value)} lie outside the bounds "
+                                  f"({lo:g}, {hi:g})", span, hint="give an init inside the bounds")
+        return value, "sigmoid", (lo, hi)
+    if positive and np.all(value > 0):
+        return value, "softplus", None
+    return value, "identity", None
+
+
 def make(model, name: str, rows: np.ndarray, key: str, sharing: str, init=None,
          bounds=None, span=None, start=None) -> Trainable:
     """Build the trainable ``name`` over candidate ``rows`` shared by ``key``."""
@@ -132,27 +176,8 @@ def make(model, name: str, rows: np.ndarray, key: str, sharing: str, init=None,
         col = col.copy()     # initial values: what finitialize(v_init) would start from
         col[rows] = start(kind, mech, var, table, rows)
     value = np.array([col[rows[group == g]].mean() for g in range(count)])
-    if init is not None:
-        init = np.atleast_1d(np.asarray(init, dtype=float))
-        if init.size == 1:
-            value = np.full(count, float(init[0]))
-        elif init.size != count:
-            raise HocRuntimeError(f"init has {init.size} values but {count} parameters are being "
-                                  f"created for {name}", span)
-        else:
-            value = init.copy()
-    transform = "identity"
-    if bounds is not None:
-        lo, hi = float(bounds[0]), float(bounds[1])
-        if not lo < hi:
-            raise HocRuntimeError(f"bounds for {name}: lower bound {lo:g} must be below upper "
-                                  f"bound {hi:g}", span)
-        if np.any(value <= lo) or np.any(value >= hi):
-            raise HocRuntimeError(f"initial value(s) of {name} {_fmt(value)} lie outside the bounds "
-                                  f"({lo:g}, {hi:g})", span, hint="give an init inside the bounds")
-        bounds, transform = (lo, hi), "sigmoid"
-    elif (kind in ("geometry", "cm") or (kind == "param" and var.startswith("g"))) and np.all(value > 0):
-        transform = "softplus"
+    positive = kind in ("geometry", "cm") or (kind == "param" and var.startswith("g"))
+    value, transform, bounds = _init_and_bounds(name, value, count, init, bounds, positive, span)
     return Trainable(name, kind, rows, group, value, sharing, mech, var, bounds, transform,
                      getattr(model, "structure_version", -1))
 
@@ -163,6 +188,10 @@ def _fmt(values) -> str:
 
 def write_back(model, tr: Trainable) -> None:
     """Store the trainable's values into the sections so ``run()`` uses them."""
+    if tr.kind == "point":
+        for obj, val in zip(tr.objects, np.asarray(tr.value)[tr.group]):
+            S.write_value(obj, tr.var, float(val))
+        return
     table = model.table()
     sec_idx = np.asarray(table["section_index"])[tr.rows]
     xs = np.asarray(table["x"])[tr.rows]

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REF = ROOT / "tests" / "reference"
 SCRIPTS = ["passive_single", "hh_soma", "hh_notable", "ball_and_stick", "branched_cell5",
            "tapered_range", "pt3d_geometry", "sectionlists", "crank_nicolson", "alpha_synapse",
-           "seclamp"]
+           "seclamp", "expsyn_netstim", "exp2syn_pair", "template_ring"]
 TOL = 1e-6
 
 

@@ -20,6 +20,7 @@ MODULES = (
     "sectionlist",   # SectionList
     "sectionref",    # SectionRef
     "pointprocess",  # IClamp, ExpSyn, ... generic over the mechanism registry
+    "netcon",        # NetCon
 )
 
 

@@ -85,6 +85,9 @@ class FakeInterp:
         self.globals[name] = value
 
     def call_proc(self, name, args):
+        if name not in self.procs:          # as the interpreter does for an unknown name
+            from hocx.errors import HocNameError
+            raise HocNameError(f"{name} is not a procedure or function")
         return self.procs[name](*args)
 
     def names(self):
