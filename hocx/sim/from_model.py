@@ -38,9 +38,14 @@ class NodeMap:
 
 
 def _pp_value(pp, name: str) -> float:
+    """A point-process variable; ``dur1`` is element 1 of the array variable ``dur``."""
     values = getattr(pp, "values", None)
-    if isinstance(values, dict) and name in values:
-        return float(values[name])
+    if isinstance(values, dict):
+        if name in values:
+            return float(values[name])
+        base, idx = name[:-1], name[-1:]
+        if idx.isdigit() and isinstance(values.get(base), np.ndarray):
+            return float(values[base][int(idx)])
     return float(pp.hoc_get(name))
 
 

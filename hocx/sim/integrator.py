@@ -320,7 +320,9 @@ class Program:
                 p = with_pointers(P["blocks"][bi], T["ptr"][bi], v)
                 S2.append(mech.advance(jnp, p, S[bi], v[nodes], menv))
             if mech.after_solve is not None:
-                A[bi] = {**A[bi], **mech.after_solve(jnp, P["blocks"][bi], S2[bi], A[bi], v[nodes], menv)}
+                upd = mech.after_solve(jnp, P["blocks"][bi], S2[bi], A[bi], v[nodes], {**menv, "t": t})
+                S2[bi] = {**S2[bi], **{k: x for k, x in upd.items() if k in mech.states}}
+                A[bi] = {**A[bi], **{k: x for k, x in upd.items() if k not in mech.states}}
         rec = self._gather(v, t, S2, A, P, T)
         vv = jnp.abs(v)
         bad = jnp.where(jnp.isnan(vv), jnp.inf, vv)

@@ -16,10 +16,11 @@ from .expsyn import EXPSYN
 from .exp2syn import EXP2SYN
 from .ionotropic import IONOTROPIC
 from .glutamate import GLUTAMATE
+from .vclamp import VCLAMP
 
 #: NEURON's mechanism type order for the built-ins we simulate.
-MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (PAS, HH, ICLAMP, ALPHASYNAPSE, EXPSYN, EXP2SYN, SECLAMP,
+MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (PAS, HH, ICLAMP, ALPHASYNAPSE, EXPSYN, EXP2SYN, SECLAMP, VCLAMP,
                                                   IONOTROPIC, GLUTAMATE)}
 
 __all__ = ["Mechanism", "MECHANISMS", "PAS", "HH", "ICLAMP", "ALPHASYNAPSE", "SECLAMP", "EXPSYN", "EXP2SYN",
-           "IONOTROPIC", "GLUTAMATE"]
+           "IONOTROPIC", "GLUTAMATE", "VCLAMP"]
