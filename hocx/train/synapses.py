@@ -13,6 +13,7 @@ Sharing keys (``"per", key``), computed per edge:
 * ``pre_cell``, ``post_cell`` (``cell`` = ``post_cell``);
 * ``pre_groups``, ``post_groups``: the names of the groups (SectionLists with a name) the end
   belongs to, e.g. ``exc`` — the seeds' cell type copied to the edges;
+* any column of the edge table (``show "edges"``: ``pre_exc``, ``post_section``, ``e_syn`` ...);
 * several keys joined by commas, e.g. ``"pre_groups,post_groups"``: one value per distinct pair
   (the seeds' ``groupby([...]).ngroup()``).
 """
@@ -117,10 +118,17 @@ def group_objects(model, objs: list, key: str, span=None) -> np.ndarray:
         return np.zeros(len(objs), dtype=np.int64)
     cols = edge_keys(model, objs)
     parts = [k.strip() for k in key.split(",")]
-    for k in parts:
-        if k not in cols:
-            raise HocNameError(f"unknown sharing key '{k}' for synapse parameters", span,
-                               hint="use " + ", ".join(KEYS) + " or several joined by commas")
+    missing = [k for k in parts if k not in cols]
+    if missing:                           # any other column of the edge table (show "edges")
+        edges = model.edges()
+        row_of = {id(o): i for i, o in enumerate(edges.objects)}
+        for k in missing:
+            if k not in edges.columns:
+                raise HocNameError(f"unknown sharing key '{k}' for synapse parameters", span,
+                                   hint="use " + ", ".join(KEYS) + ", an edge-table column "
+                                        "or several joined by commas")
+            col = np.asarray(edges.columns[k])
+            cols[k] = np.array([col[row_of[id(o)]] for o in objs], dtype=object)
     combo = np.array(["\x1f".join(str(cols[k][i]) for k in parts) for i in range(len(objs))],
                      dtype=object)
     # numbered in order of first appearance, like the edges' order

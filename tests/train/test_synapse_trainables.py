@@ -49,6 +49,7 @@ def test_sharing_keys(hoc):
     assert "parameters: 1." in hoc.run('make_trainable("IonotropicSynapse_gS")')   # Jaxley's name
     assert "parameters: 1." in hoc.run('make_trainable("ExpSyn.tau", "per", "synapse")')
     assert "parameters: 1." in hoc.run('make_trainable("IonotropicSynapse.gS", "per", "pre_cell,post_cell")')
+    assert "parameters: 1." in hoc.run('make_trainable("NetCon.weight", "per", "post_section")')  # edge column
 
 
 @pytest.mark.parametrize("stmt, msg", [
