@@ -73,14 +73,14 @@ class NetCon(HocObject):
         self._target = _check_target(args[1], span)
         self.weight = np.zeros(_wcnt(self._target), dtype=np.float64)
         self.delay = DEFAULT_DELAY
-        self.threshold = DEFAULT_THRESHOLD
+        self._thr = [DEFAULT_THRESHOLD]    # the detector's threshold, shared with its NetCons
         self.active = True
         self.record_vec = None
         self.record_ids = None      # (idvec, id) of record(tvec, idvec, id)
         self.pending: list[float] = []
         self.freed = False
         self._key = self._detector()
-        shared = self._sharing()
+        group = _detectors(self.model).get(self._key) if self._key is not None else None
         threshold = _num(args[2], "threshold", span) if len(args) > 2 else None
         if len(args) > 3:
             delay = _num(args[3], "delay", span)
@@ -91,10 +91,10 @@ class NetCon(HocObject):
         if len(args) > 4:
             self.weight[0] = _num(args[4], "weight", span)
         # all checks passed: join the source's detector (its threshold, or set it for all)
+        if group:
+            self._thr = group[0]._thr
         if threshold is not None:
             self._set_threshold(threshold)
-        elif shared:
-            self.threshold = shared[0].threshold
         if self._key is not None:
             _detectors(self.model).setdefault(self._key, []).append(self)
         self.model.netcons.append(self)
@@ -175,16 +175,13 @@ class NetCon(HocObject):
             return ("node", src.section, src.x)
         return ("cell", src)
 
-    def _sharing(self) -> list["NetCon"]:
-        """The other live NetCons sharing this one's detector."""
-        if self._key is None:
-            return []
-        return [nc for nc in _detectors(self.model).get(self._key, ()) if nc is not self]
+    @property
+    def threshold(self) -> float:
+        return self._thr[0]
 
     def _set_threshold(self, value: float) -> None:
-        self.threshold = value
-        for nc in self._sharing():
-            nc.threshold = value
+        """Set the detector's threshold: every NetCon on this source sees it (one shared box)."""
+        self._thr[0] = float(value)
 
     # ---- methods --------------------------------------------------------------------------
     def m_active(self, args: list, span: Span | None = None) -> float:

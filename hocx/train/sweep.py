@@ -21,12 +21,15 @@ Every run is ``run()`` from ``finitialize(v_init)`` to ``tstop``.  The result is
 one Matrix per recorded Vector, in recording order: row k is run k's trace (nsteps + 1
 samples, t = 0 included).  The recorded Vectors keep what the last ordinary ``run()`` left.
 
-Execution: the runs are ``jax.vmap``-ed over :class:`hocx.train.simulate.DiffSim`, split in
-equal batches whose size is bounded by an estimate of the memory one run needs, and each
-batch is laid along a ``"batch"`` mesh axis over all JAX devices (``NamedSharding``), padded
-to a multiple of the device count; the padding is dropped, so results do not depend on the
-number of devices.  A progress bar shows batches on a terminal.  The compiled batch function
-is kept for the next sweep of the same model, parameters and batch size.
+Execution: the runs are stepped together with the run index as the trailing axis
+(:class:`hocx.train.batched.BatchedRun`; models with NetCons ``jax.vmap`` over
+:class:`hocx.train.simulate.DiffSim` instead), split in equal batches whose size is bounded by
+an estimate of the memory one run needs, and each batch is laid along a ``"batch"`` mesh axis
+over all JAX devices (``NamedSharding``), padded to a multiple of the device count; the
+padding is dropped, so results do not depend on the number of devices.  A progress bar shows
+batches on a terminal.  The compiled batch function takes the model's values (parameters,
+geometry, tables) as arguments, so it is compiled once per model structure, simulation
+globals, swept selections, recordings and batch size: changing a value recompiles nothing.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from ..errors import HocNameError, HocRuntimeError, HocTypeError
 from ..interp.objects import HocObject, as_float
 from . import trainables as T
+from .batched import BatchedRun, digest
 from .simulate import DiffSim
 
 #: words that qualify the parameter before them / configure the whole sweep
@@ -264,12 +268,14 @@ class Progress:
 
 
 class Sweeper:
-    """The sweep state of one session (``interp.sweeper``): the last compiled batch function
-    and what the last sweep did (``last``: runs, batch, batches, devices, sharded_over)."""
+    """The sweep state of one session (``interp.sweeper``): the last compiled batch function,
+    how many times a batch function was compiled (``compiles``) and what the last sweep did
+    (``last``: runs, batch, batches, devices, sharded_over)."""
 
     def __init__(self, interp):
         self.interp = interp
         self._cached = None
+        self.compiles = 0
         self.last: dict = {}
 
     def recorded(self, span) -> list:
@@ -292,7 +298,7 @@ class Sweeper:
         rows = combine(specs, opts["grid"], span)
         nruns = len(rows[0])
         devices = jax.devices()
-        fn, sim = self._compiled(specs, vecs, span)
+        fn, sim, data = self._compiled(specs, vecs, span)
         batch = batch_size(nruns, per_run_bytes(sim), len(devices), memory_budget(devices), opts["batch"])
         mesh = Mesh(np.array(devices), ("batch",))
         shard = NamedSharding(mesh, PartitionSpec("batch"))
@@ -302,7 +308,7 @@ class Sweeper:
             for start in range(0, nruns, batch):
                 idx = np.minimum(np.arange(start, start + batch), nruns - 1)    # pad with the last run
                 args = [jax.device_put(jnp.asarray(r[idx]), shard) for r in rows]
-                res = fn(*args)
+                res = fn(data, *args)
                 sharded_over = max(sharded_over, len(res.sharding.device_set))
                 out.append(np.asarray(res)[: min(batch, nruns - start)])
                 bar.update(min(start + batch, nruns))
@@ -314,36 +320,56 @@ class Sweeper:
         return [traces[:, :, c] for c in range(traces.shape[2])]
 
     def _compiled(self, specs, vecs, span):
-        """(jitted batch function, DiffSim), reused while the model, its simulation globals,
+        """(jitted batch function, DiffSim, its value arrays).  The function takes the model's
+        values as arguments, so it is reused while the structure, the simulation globals,
         the swept selections and the recordings stay the same (new batch sizes retrace)."""
         interp = self.interp
-        env_key = tuple(_global(interp, g) for g in ("tstop", "dt", "celsius", "v_init",
-                                                        "secondorder", "usetable_hh"))
-        sig = tuple((s.label, s.values.shape[1], None if s.trainable is None else
-                     (tuple(s.trainable.rows), tuple(s.trainable.group)),
-                     None if s.point is None else id(s.point[0])) for s in specs)
-        key = (interp.model.version, env_key, sig, tuple(id(v) for v in vecs), len(jax.devices()))
-        if self._cached is not None and self._cached[0] == key:
-            return self._cached[1:]
         trs = [s.trainable for s in specs if s.trainable is not None]
         sim = DiffSim(interp, trs, vecs, checkpoint=False, span=span)
         overrides = [sim.point_param(s.point[0], s.point[1], span) if s.point else None for s in specs]
-        base = [jnp.asarray(t.value) for t in trs]
+        data = sim.arrays()
+        env_key = tuple(_global(interp, g) for g in ("tstop", "dt", "celsius", "v_init",
+                                                        "secondorder", "usetable_hh"))
+        sig = tuple((s.label, s.values.shape[1], None if s.trainable is None else
+                     (tuple(s.trainable.rows), tuple(s.trainable.group))) for s in specs)
+        layout = digest([*jax.tree_util.tree_leaves(sim.T),
+                          *[a[3] for a in sim.apply if isinstance(a[3], np.ndarray)]])
+        shapes = tuple((np.shape(x), np.asarray(x).dtype.str) for x in jax.tree_util.tree_leaves(data))
+        key = (interp.model.structure_version, env_key, sig,
+               tuple(overrides), tuple(sim.sources), layout, shapes, tuple(id(v) for v in vecs),
+               len(jax.devices()))
+        if self._cached is not None and self._cached[0] == key:
+            return self._cached[1], sim, data
+        shapes_of = [np.shape(t.value) for t in trs]
 
-        def one(*row):
-            values, over, k = list(base), [], 0
+        def split(row):
+            """One run's row of values → (trainable values, point-process overrides)."""
+            values, over = [], []
             for o, x in zip(overrides, row):
                 if o is not None:
                     over.append((*o, x[0]))
                 else:
-                    values[k] = jnp.broadcast_to(x, base[k].shape)
-                    k += 1
-            return sim(values, over)
+                    values.append(jnp.broadcast_to(x, shapes_of[len(values)]))
+            return values, over
 
-        shard = NamedSharding(Mesh(np.array(jax.devices()), ("batch",)), PartitionSpec("batch"))
-        fn = jax.jit(jax.vmap(one), in_shardings=shard, out_shardings=shard)
-        self._cached = (key, fn, sim)
-        return fn, sim
+        def init(data_, *row):
+            return sim.initial(*split(row), data_)
+
+        if BatchedRun.supports(sim):
+            batched = BatchedRun(sim, init)
+
+            def run(data_, *rows):
+                self.compiles += 1          # runs only while tracing: once per compile
+                return batched(data_, *rows)
+        else:
+            def run(data_, *rows):
+                self.compiles += 1
+                return jax.vmap(lambda *row: sim(*split(row), data_))(*rows)
+        mesh = Mesh(np.array(jax.devices()), ("batch",))
+        shard, whole = NamedSharding(mesh, PartitionSpec("batch")), NamedSharding(mesh, PartitionSpec())
+        fn = jax.jit(run, in_shardings=(whole, *[shard] * len(specs)), out_shardings=shard)
+        self._cached = (key, fn)
+        return fn, sim, data
 
 
 def _global(interp, name):

@@ -110,3 +110,63 @@ def test_nothing_recorded(hoc):
     with pytest.raises(HocError, match="nothing is recorded") as err:
         hoc.run('objref res\nres = sweep("gnabar_hh", g)\n')
     assert err.value.span is not None
+
+
+def test_new_values_reuse_the_compile_new_structure_does_not(hoc):
+    """The model's values are arguments of the compiled sweep: changing gkbar_hh (not swept)
+    compiles nothing and the sweep follows the new value; a new nseg compiles again."""
+    hoc.run(SETUP + "objref g\ng = new Vector()\ng.append(0.08, 0.2)\n")
+    first = _sweep(hoc, 'sweep("gnabar_hh", g)')
+    n = hoc.session.sweeper.compiles
+    assert n >= 1
+    hoc.run("forall gkbar_hh = 0.05\n")
+    second = _sweep(hoc, 'sweep("gnabar_hh", g)')
+    assert hoc.session.sweeper.compiles == n
+    ref = _run(hoc, "forall gnabar_hh = 0.2")
+    for got, want in zip(second, ref):
+        assert np.max(np.abs(got[1] - want)) < 1e-9
+    assert np.max(np.abs(first[0] - second[0])) > 1e-3
+    hoc.run("dend[1] nseg = 5\n")
+    _sweep(hoc, 'sweep("gnabar_hh", g)')
+    assert hoc.session.sweeper.compiles == n + 1
+
+
+def test_swept_geometry_and_rate_tables_match_run(hoc):
+    """diam swept (axial coefficients differ per run) with hh's rate tables and a recorded
+    state: every row equals run()."""
+    hoc.run(SETUP + "usetable_hh = 1\nobjref d, vm\nd = new Vector()\nd.append(1.5, 3)\n"
+                    "vm = new Vector()\nvm.record(&dend[0].m_hh(0.5))\n")
+    out = _sweep(hoc, 'sweep("diam", d, "on", apical)')
+    for k, diam in enumerate((1.5, 3.0)):
+        ref = _run(hoc, f"forsec apical diam = {diam}")
+        ref.append(np.array(hoc.session.get_global("vm").x))
+        for got, want in zip(out, ref):
+            assert np.max(np.abs(got[k] - want)) < 1e-9
+    assert np.ptp(out[1][:, -1]) > 0.1
+
+
+def test_network_model_sweeps_through_vmap(hoc):
+    """A model with NetCons (events) takes the vmapped path; rows still equal run()."""
+    hoc.run(SETUP + "objref syn, nc, w\ndend[1] syn = new ExpSyn(0.5)\n"
+                    "soma nc = new NetCon(&v(0.5), syn)\nnc.weight = 0.01\nnc.delay = 0.3\n"
+                    "w = new Vector()\nw.append(0.05, 0.25)\n")
+    out = _sweep(hoc, 'sweep("gnabar_hh", w)')
+    for k, g in enumerate((0.05, 0.25)):
+        ref = _run(hoc, f"forall gnabar_hh = {g}")
+        for got, want in zip(out, ref):
+            assert np.max(np.abs(got[k] - want)) < 1e-9
+
+
+def test_voltage_clamp_sweep_matches_run(hoc):
+    """An SEClamp (electrode current, assigned values updated after the solve) with its
+    amplitude swept and its current recorded: every row equals run()."""
+    hoc.run(SETUP + "objref vc, iv, amps\ndend[0] vc = new SEClamp(0.5)\n"
+                    "vc.dur1 = 2\nvc.amp1 = -40\nvc.rs = 0.5\n"
+                    "iv = new Vector()\niv.record(&vc.i)\namps = new Vector()\namps.append(-50, 0)\n")
+    out = _sweep(hoc, 'sweep("vc.amp1", amps)')
+    for k, amp in enumerate((-50, 0)):
+        ref = _run(hoc, f"vc.amp1 = {amp}")
+        ref.append(np.array(hoc.session.get_global("iv").x))
+        for got, want in zip(out, ref):
+            assert np.max(np.abs(got[k] - want)) < 1e-9
+    assert np.ptp(out[2][:, 10]) > 1e-3
