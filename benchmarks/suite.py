@@ -143,4 +143,16 @@ def m5(sys_: dict, quick: bool):
     return rows, checks
 
 
-MODELS = {"m1": m1, "warm": warm, "m2": m2, "m3": m3, "m4": m4, "m5": m5}
+def net1000(sys_: dict, quick: bool):
+    """1,000 hh cells, 100,000 NetCons with threshold detection, 100 ms (issue 5's network)."""
+    nrn = attempt(sys_["neuron"], R.nrniv, "net1000.hoc")
+    h = attempt(True, R.hocx, "net1000.hoc")
+    rows = [("net1000 whole process", "s", get(nrn, "process_s"), get(h, "process_s"), None),
+            ("net1000 first run() (hocx: lower + compile + run)", "s", get(nrn, "run_s"),
+             get(h, "run_s"), None),
+            ("net1000 peak memory", "MiB", get(nrn, "maxrss_mib"), get(h, "maxrss_mib"), None),
+            ("net1000 spikes (must be equal)", "", get(nrn, "spikes"), get(h, "spikes"), None)]
+    return rows, []
+
+
+MODELS = {"m1": m1, "warm": warm, "m2": m2, "m3": m3, "m4": m4, "m5": m5, "net1000": net1000}
