@@ -47,6 +47,9 @@ class Simulator:
         old_low, old_state = self.low, self.state
         if low.net is not None:
             low.net.set_dt(env.dt)
+            old_net = old_low.net if old_low is not None else None
+            if old_net is not None and old_net.ring > low.net.ring:
+                low.net.ring = old_net.ring          # keep room for the events in flight
         self.low, self.env, self.record = low, env, tuple(record)
         self.program = self.cache.get(low, self.record, env.usetable)
         self.params = pack_params(low, env)
@@ -66,12 +69,14 @@ class Simulator:
             self.queue = None
             return None
         old = old_low.net if old_low is not None else None
-        if old is not None and old.key() == net.key() and old_state is not None and "q" in old_state:
-            if self.queue is not None:
-                self.queue.net = net
+        if old is None or old_state is None or "q" not in old_state or self.queue is None:
+            # NetStims start at finitialize (their INITIAL block); until then they are silent
+            self.queue = events.EventQueue(net, live=False)
+            return net.state0()
+        self.queue.rebind(net)
+        if old.key() == net.key():
             return {k: old_state[k] for k in ("q", "qi", "ep", "flags")}
-        self.queue = events.EventQueue(net)
-        return net.state0()
+        return events.carry_over(old, old_state, net)
 
     def set_env(self, env: Env) -> None:
         if env != self.env:

@@ -70,6 +70,8 @@ class NetLowered:
     by_netcon: dict       # id(NetCon) -> Connection
     ring: int = 2         # rows of the delay ring buffer (set for a dt by set_dt)
     c_k: np.ndarray = None
+    slot_objs: list = field(default_factory=list)   # slot -> receiving point process
+    det_keys: list = field(default_factory=list)    # detector -> (id(section), x) of its source
 
     @property
     def rec_det(self) -> np.ndarray:
@@ -126,7 +128,7 @@ def delay_steps(delays: np.ndarray, dt: float) -> np.ndarray:
     return np.searchsorted(t + h, te, side="left").astype(np.int64)
 
 
-def lower_net(model, geo, blocks, pp_index) -> NetLowered | None:
+def lower_net(model, geo, blocks, pp_index, pp_objects=None) -> NetLowered | None:
     """Build the network arrays from ``model.netcons`` (None when there are none)."""
     netcons = [nc for nc in getattr(model, "netcons", ()) if _valid(nc)]
     if not netcons:
@@ -136,8 +138,9 @@ def lower_net(model, geo, blocks, pp_index) -> NetLowered | None:
         if blk.mech.receive is not None:
             recv.append((bi, nslots, blk.count))
             nslots += blk.count
+    slot_objs = [obj for bi, _off, _count in recv for obj in (pp_objects or {}).get(bi, [])]
     det_of: dict[int, int] = {}
-    det_node, det_thresh, det_vecs = [], [], []
+    det_node, det_thresh, det_vecs, det_keys = [], [], [], []
     conns, c_det, stims, direct, by_nc = [], [], {}, [], {}
     for nc in netcons:
         slot = _target_slot(nc, blocks, pp_index, recv)
@@ -160,6 +163,7 @@ def lower_net(model, geo, blocks, pp_index) -> NetLowered | None:
                 det_node.append(node)
                 det_thresh.append(float(nc.threshold))
                 det_vecs.append([])
+                det_keys.append((id(src.section), float(src.x)))
             det_thresh[d] = float(nc.threshold)      # the detector's threshold is the last set
             if vec is not None:
                 det_vecs[d].append(vec)
@@ -181,7 +185,8 @@ def lower_net(model, geo, blocks, pp_index) -> NetLowered | None:
             st.vecs.append(vec)
     net = NetLowered(recv, nslots, np.array(det_node, dtype=np.int64),
                      np.array(det_thresh, dtype=np.float64), det_vecs, conns,
-                     np.array(c_det, dtype=np.int64), list(stims.values()), direct, by_nc)
+                     np.array(c_det, dtype=np.int64), list(stims.values()), direct, by_nc,
+                     slot_objs=slot_objs, det_keys=det_keys)
     return net
 
 
@@ -263,64 +268,102 @@ def receive_all(xp, recv, mechs, P_blocks, S, W):
 
 
 class EventQueue:
-    """Pending external events (NetStim spikes, ``nc.event``) and NetStim spike recording."""
+    """Pending external events (NetStim spikes, ``nc.event``) and NetStim spike recording.
 
-    def __init__(self, net: NetLowered):
+    An event remembers its NetCon, not a slot or a weight: the slot and the weight are looked
+    up when it is delivered (NEURON reads the weight at delivery), so the queue survives the
+    network being lowered again mid-run."""
+
+    def __init__(self, net: NetLowered, live: bool = True):
         self.net = net
-        self.trains = []
-        if net.stims:
-            from .netstim import SpikeTrain
-            self.trains = [SpikeTrain(*st.params, st.ids) for st in net.stims]
-        self.spikes_done = [0] * len(net.stims)   # spikes already turned into events
-        self.heap: list[tuple[float, int, int, float]] = []
+        self.trains: dict[int, list] = {}       # id(NetStim) -> [SpikeTrain, spikes done, live]
+        self.heap: list[tuple[float, int, int]] = []
         self._seq = 0
+        self._add_trains(live)
 
-    def push(self, te: float, slot: int, w: float) -> None:
-        heapq.heappush(self.heap, (float(te), self._seq, int(slot), float(w)))
+    def _add_trains(self, live: bool) -> None:
+        if not self.net.stims:
+            return
+        from .netstim import SpikeTrain
+        for st in self.net.stims:
+            if id(st.obj) not in self.trains:
+                self.trains[id(st.obj)] = [SpikeTrain(*st.params, st.ids), 0, live]
+
+    def rebind(self, net: NetLowered) -> None:
+        """The network was lowered again mid-run: keep pending events and spike trains; a
+        NetStim created since finitialize stays silent until the next one (as in NEURON)."""
+        self.net = net
+        self._add_trains(live=False)
+
+    def push(self, te: float, nc) -> None:
+        heapq.heappush(self.heap, (float(te), self._seq, id(nc)))
         self._seq += 1
 
     def push_netcon(self, nc, te: float) -> bool:
         """``nc.event(te)``; False if the NetCon is not in this network."""
-        conn = self.net.by_netcon.get(id(nc))
-        if conn is None:
+        if id(nc) not in self.net.by_netcon:
             return False
-        if conn.active:
-            self.push(te, conn.slot, conn.weight)
+        self.push(te, nc)
         return True
 
     def _generate(self, t_end: float) -> None:
-        for j, (st, train) in enumerate(zip(self.net.stims, self.trains)):
+        for st in self.net.stims:
+            entry = self.trains[id(st.obj)]
+            train, done, live = entry
             spikes = train.until(t_end)
-            new = spikes[self.spikes_done[j]:]
-            self.spikes_done[j] = len(spikes)
+            new = spikes[done:]
+            entry[1] = len(spikes)
+            if not live:
+                continue
             for s in new:
                 for c in st.conns:
-                    if c.active:
-                        self.push(s + c.delay, c.slot, c.weight)
+                    self.push(s + c.delay, c.nc)
                 for tvec, idvec, ident in st.vecs:
                     tvec.push(np.array([s]))
                     if idvec is not None:
                         idvec.push(np.array([ident]))
 
+    def _pop(self, limit: float):
+        """Due events as (te, slot, weight) with the NetCons' present slot, weight and state."""
+        while self.heap and self.heap[0][0] <= limit:
+            te, _, key = heapq.heappop(self.heap)
+            conn = self.net.by_netcon.get(key)
+            if conn is not None and conn.active:
+                yield te, conn.slot, conn.weight
+
     def take(self, tm: np.ndarray, t_end: float) -> list[tuple[int, int, float]]:
         """Events due within steps with mid-times ``tm`` (each at the first step whose
         ``tm ≥ te``); NetStim spikes up to ``t_end`` are generated (and recorded) first."""
         self._generate(t_end)
-        out = []
         last = tm[-1] if len(tm) else -np.inf
-        while self.heap and self.heap[0][0] <= last:
-            te, _, slot, w = heapq.heappop(self.heap)
-            out.append((int(np.searchsorted(tm, te, side="left")), slot, w))
-        return out
+        return [(int(np.searchsorted(tm, te, side="left")), slot, w) for te, slot, w in self._pop(last)]
 
     def take_initial(self) -> list[tuple[int, float]]:
         """Events with ``te ≤ 0``: finitialize delivers them."""
         self._generate(0.0)
-        out = []
-        while self.heap and self.heap[0][0] <= 0.0:
-            te, _, slot, w = heapq.heappop(self.heap)
-            out.append((slot, w))
-        return out
+        return [(slot, w) for _te, slot, w in self._pop(0.0)]
+
+
+def carry_over(old: NetLowered, old_state: dict, new: NetLowered) -> dict:
+    """The event state of a network lowered again mid-run with a different shape: events in the
+    ring move to their receivers' new slots (by object), rows re-based at the current step;
+    detectors keep their flags by source."""
+    q_old = np.asarray(old_state["q"])
+    qi = int(old_state["qi"])
+    st = new.state0()
+    slot_of = {id(o): j for j, o in enumerate(new.slot_objs)}
+    cols = [(i, slot_of[id(o)]) for i, o in enumerate(old.slot_objs) if id(o) in slot_of]
+    rows = min(old.ring, new.ring)
+    for r in range(rows):
+        src = q_old[(qi + r) % old.ring]
+        for i, j in cols:
+            st["q"][r, j] += src[i]
+    flags_old = np.asarray(old_state["flags"])
+    where = {k: d for d, k in enumerate(old.det_keys)}
+    for d, k in enumerate(new.det_keys):
+        if k in where:
+            st["flags"][d] = flags_old[where[k]]
+    return st
 
 
 def bucket(n: int, least: int) -> int:

@@ -142,7 +142,7 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
             pp_objects[bi] = pp_groups[blk.mech.name]
             for j, pp in enumerate(pp_objects[bi]):
                 pp_index[id(pp)] = (bi, j)
-    low.net = lower_net(model, geo, low.blocks, pp_index)
+    low.net = lower_net(model, geo, low.blocks, pp_index, pp_objects)
     return low, NodeMap(geo, seg_nodes, end_node, root_node, pp_index, pp_objects)
 
 
