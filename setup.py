@@ -11,6 +11,8 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).parent
+#: modules whose parser tables ship in the wheel (a new grammar adds its module here)
+TABLE_MODULES = ("hocx.syntax.parser", "hocx.syntax.nmodl.parser")
 
 
 class BuildPyWithData(build_py):
@@ -22,6 +24,26 @@ class BuildPyWithData(build_py):
             if dst.exists():
                 shutil.rmtree(dst)
             shutil.copytree(src, dst)
+        self._write_parser_tables(Path(self.build_lib) / "hocx" / "_data" / "grammar")
+
+    def _write_parser_tables(self, folder):
+        """Ship each parser's LALR tables as checked JSON (hocx/syntax/tables.py), so an
+        installed hocx never builds them at start-up and never needs a writable cache."""
+        import importlib
+        import sys
+
+        sys.path.insert(0, str(ROOT))
+        try:
+            from hocx import _resources
+            from hocx.syntax.tables import write_tables
+            for modname in TABLE_MODULES:   # each defines GRAMMAR and PARSER_OPTIONS
+                mod = importlib.import_module(modname)
+                write_tables(folder, _resources.grammar_text(mod.GRAMMAR), mod.GRAMMAR,
+                             **mod.PARSER_OPTIONS)
+        except ImportError as e:    # no lark at build time: hocx builds tables on first use
+            print(f"hocx: parser tables not generated ({e})")
+        finally:
+            sys.path.remove(str(ROOT))
 
 
 setup(cmdclass={"build_py": BuildPyWithData})

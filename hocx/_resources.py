@@ -20,6 +20,16 @@ def _data_dir(name: str) -> Path:
     raise FileNotFoundError(f"hocx installation is missing its {name}/ folder")
 
 
+def packaged_dir(name: str) -> Path | None:
+    """``hocx/_data/<name>`` when the package ships it (a wheel), else None.
+
+    Build-time products such as the parser tables (``<grammar>.tables.json``) live only
+    there; a source checkout has none and builds them on first use.
+    """
+    packaged = resources.files("hocx") / "_data" / name
+    return Path(str(packaged)) if packaged.is_dir() else None
+
+
 def grammar_text(filename: str = "hoc.lark") -> str:
     return (_data_dir("grammar") / filename).read_text(encoding="utf-8")
 

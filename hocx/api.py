@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import show
+from . import lazy_plugins, show
 from .interp.builtins import install_all
 from .interp.interpreter import Interpreter
 
@@ -16,13 +16,57 @@ class Session(Interpreter):
     """
 
     def __init__(self, **kw):
+        self.echoed_values: list = []     # what the last execute() echoed, in order
+        self._api_depth = 0
         super().__init__(**kw)
         install_all(self)
-        from .sim.plugin import install as install_sim
-        install_sim(self)
-        from .train.plugin import install as install_train
-        install_train(self)
+        lazy_plugins.install(self)      # simulator & training: JAX is imported on first use
         show.install(self)
+
+    def __getattr__(self, name: str):
+        # only reached for attributes not set yet: the plug-ins' own, before JAX is in
+        if name in lazy_plugins.ATTRIBUTES and "builtins" in vars(self):
+            lazy_plugins.load(self)
+            return vars(self)[name]
+        if name == "trainables" and "builtins" in vars(self):
+            return []                   # none declared yet (make_trainable loads the plug-in)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    # ---- running HOC from Python ------------------------------------------
+    def execute(self, text: str, origin: str = "<string>", *, obj=None):
+        """Run HOC ``text``; return the value the *last* top-level expression echoed (a float,
+        a string or an object), or None when nothing was echoed.  Every echoed value of this
+        call, in order, is in ``self.echoed_values``.  ``s.execute("1 + 1")`` is 2.0 (and
+        prints ``2`` as nrniv would); ``s.execute("x = 1")`` is None (assignments do not echo)."""
+        self._api_depth += 1
+        if self._api_depth == 1:
+            self.echoed_values = []
+        try:
+            super().execute(text, origin, obj=obj)
+        finally:
+            self._api_depth -= 1
+        return self.echoed_values[-1] if self._api_depth == 0 and self.echoed_values else None
+
+    def echoed(self, value) -> None:
+        if self._api_depth == 1:            # not the echoes of files it loads
+            self.echoed_values.append(value)
+
+    @property
+    def h(self):
+        """HOC's top-level names as attributes, as ``neuron.h``: ``s.h.tstop = 50``,
+        ``s.h.soma``, ``s.h.vsoma``, ``s.h.run()``, ``s.h.Vector(3)``."""
+        from .api_names import HocNames
+        return HocNames(self)
+
+    def table_frame(self):
+        """The model table as a pandas DataFrame (one row per compartment)."""
+        from .api_frames import frame
+        return frame(self.table, "table_frame()")
+
+    def edges_frame(self):
+        """The edge table (point processes, NetCons, synapses) as a pandas DataFrame."""
+        from .api_frames import frame
+        return frame(self.edges, "edges_frame()")
 
     @property
     def table(self) -> dict[str, np.ndarray]:

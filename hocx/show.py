@@ -23,9 +23,6 @@ import shutil
 from typing import Any, Sequence
 
 import numpy as np
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from .errors import HocNameError, HocTypeError, Span
 
@@ -72,6 +69,10 @@ def render_table(columns, *, width: int = 100, title: str | None = None,
         used += w
     if cur or not blocks:
         blocks.append(cur)
+    from rich.console import Console    # rich only when a table is shown (start-up time)
+    from rich.table import Table
+    from rich.text import Text
+
     out = io.StringIO()
     console = Console(file=out, width=width, color_system=None, force_terminal=False,
                       highlight=False, emoji=False)

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import HocError, HocNameError, HocRuntimeError, HocTypeError, Span
 from ..syntax import ast as A
 from .format import section_name
+from .indices import subscript
 from .objects import HocObject, Pointer
 
 SECTION_PROPS = ("L", "Ra", "nseg", "rallbranch")
@@ -61,13 +62,30 @@ class CableMixin:
         if kind not in ("sec", "secarray"):
             raise HocNameError(f"{n.name} is not a section", n.span)
         secs = ns.values[n.name]
-        i = 0 if n.index is None else int(self.evnum(n.index) + self.eps)
+        i = 0 if n.index is None else subscript(self.evnum(n.index), self.eps)
+        if n.more:
+            i = self.sec_flat_index(n, secs, i)
         if i < 0 or i >= len(secs):
             raise HocRuntimeError(f"subscript 0 index {i} of {n.name} out of range {len(secs)}", n.span)
         sec = secs[i]
         if not getattr(sec, "exists", True):
             raise HocRuntimeError(f"Accessing a deleted section {section_name(sec)}", n.span)
         return sec
+
+    def sec_flat_index(self, n: A.SectionRef, secs: list, first: int) -> int:
+        """``d[i][j]``: the flat position of a multi-dimensional section array element."""
+        dims = tuple(k + 1 for k in secs[-1].indices) if secs else ()
+        subs = [first] + [subscript(self.evnum(e), self.eps) for e in n.more]
+        if len(subs) > len(dims):
+            raise HocRuntimeError(f"{n.name}: too many subscripts", n.span)
+        flat = 0
+        for k, (i, d) in enumerate(zip(subs, dims)):
+            if i < 0 or i >= d:
+                raise HocRuntimeError(f"subscript {k} index {i} of {n.name} out of range {d}", n.span)
+            flat = flat * d + i
+        for d in dims[len(subs):]:
+            flat *= d
+        return flat
 
     def section_of(self, node: A.Expr) -> Any:
         v = self.ev(node)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import HocNameError, HocRuntimeError, HocTypeError, Span, suggest
 from ..syntax import ast as A
+from .indices import subscript
 from .objects import CellPointer, HocObject, Pointer, StrRef
 from .scope import ArrayPointer, HocArray, Namespace
 
@@ -168,7 +169,7 @@ class ExprEval:
         if not isinstance(v, Pointer):
             raise HocTypeError(f"$&{i + 1}: expecting a pointer argument (&var)", n.span)
         if n.index is not None:
-            k = int(self.evnum(n.index) + self.eps)
+            k = subscript(self.evnum(n.index), self.eps)
             if isinstance(v, ArrayPointer):
                 return v.offset(k, n.span)
             if k != 0:
@@ -217,8 +218,7 @@ class ExprEval:
         if op == "%":
             if b <= 0.0:
                 raise HocRuntimeError("a%b, b<=0", n.span)
-            r = a - b * math.floor(a / b)
-            return r if r < b else 0.0
+            return cyclic(a, b)
         if op == "^":
             return self.power(a, b, n.span)
         raise HocRuntimeError(f"unknown operator {op}", n.span)  # pragma: no cover
@@ -247,7 +247,7 @@ class ExprEval:
         return self.new_object(n.cls, args, n.span)
 
     def ev_TemplateIndex(self, n: A.TemplateIndex) -> Any:
-        i = int(self.evnum(n.index) + self.eps)
+        i = subscript(self.evnum(n.index), self.eps)
         obj = self.objects.lookup(n.name, i)
         if obj is None:
             raise HocRuntimeError(f"Object ID doesn't exist {n.name}[{i}]", n.span)
@@ -393,6 +393,26 @@ class ExprEval:
             fr = self.frame
             return self.arg_pointer(fr.args[self.arg_index(t)], t, self.arg_index(t))
         return self.cable_pointer(t)
+
+
+def cyclic(a: float, b: float) -> float:
+    """nrniv's ``a % b`` for b > 0 (hoc_cyclic): IEEE all the way, so ``-1e309 % 3``
+    is NaN and ``-5 % 1e309`` is inf, as nrniv prints them."""
+    r = a
+    if r >= b:
+        r = a - _floor(a / b) * b
+    elif r <= -b:
+        r = a + _floor(-a / b) * b
+    if r > b:
+        r = r - b
+    if r < 0.0:
+        r = r + b
+    return r
+
+
+def _floor(x: float) -> float:
+    """C's floor(): NaN and infinities pass through (math.floor raises on them)."""
+    return x if x != x or x in (math.inf, -math.inf) else float(math.floor(x))
 
 
 def _objlike(v: Any) -> bool:

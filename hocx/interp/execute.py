@@ -17,6 +17,7 @@ from ..syntax.transform import is_text_expr
 from .calls import ReturnSignal
 from .format import fmt_value
 from .objects import HocObject
+from .indices import shape
 from .scope import HocArray, Namespace
 
 
@@ -182,6 +183,21 @@ class StmtExec:
         except IterReturn as r:
             raise ReturnSignal(r.value) from None
 
+    def ex_ObjIterFor(self, s: A.ObjIterFor) -> None:
+        from .templates import TemplateInstance
+
+        base = self.ev(s.base)
+        proc = base.tdef.proc(s.name) if isinstance(base, TemplateInstance) else None
+        if proc is None or proc.kind != "iterator":
+            raise HocNameError(f"{s.name} is not an iterator", s.span)
+        try:
+            self.invoke(proc, self.eval_args(s.args), self.arg_slots(s.args), s.span, base,
+                        iter_body=(s.body, self.frame))
+        except IterBreak:
+            pass
+        except IterReturn as r:
+            raise ReturnSignal(r.value) from None
+
     def ex_Return(self, s: A.Return) -> None:
         if self.frame.proc is None:
             raise HocRuntimeError("return used outside definition", s.span)
@@ -251,8 +267,9 @@ class StmtExec:
         from .scope import TemplateDef
         tdef = owner if isinstance(owner, TemplateDef) else None
         for name, dim_nodes, span in s.items:
-            dims = tuple(self.dim(d) for d in dim_nodes)
             w = s.what
+            dims = shape([self.evnum(d) for d in dim_nodes], self.eps, name,
+                         dim_nodes[0].span if dim_nodes else span, sections=(w == "create"))
             if w == "strdef":
                 self.check_redeclare(ns, name, "str", span)
                 if ns.kinds.get(name) != "str":
@@ -284,12 +301,6 @@ class StmtExec:
             if tdef is not None:
                 tdef.decls[name] = (kind if w != "sectionlist" else "sectionlist", dims)
 
-    def dim(self, node: A.Expr) -> int:
-        d = int(self.evnum(node) + self.eps)
-        if d < 1:
-            raise HocRuntimeError(f"array dimension {d} must be positive", node.span)
-        return d
-
     def release_slot(self, ns: Namespace, name: str) -> None:
         kind = ns.kinds.get(name)
         v = ns.values.get(name)
@@ -297,7 +308,7 @@ class StmtExec:
             ns.values[name] = None
             self.objects.unref(v)
         elif kind == "objarray":
-            for k, o in enumerate(v.data):
+            for k, o in list(v.stored()):
                 if isinstance(o, HocObject):
                     v.data[k] = None
                     self.objects.unref(o)

@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Any, Callable
 
-from ..errors import HocError, HocNameError, HocRuntimeError, HocTypeError, Span
+from ..errors import HocError, HocNameError, HocRuntimeError, HocSyntaxError, HocTypeError, Span
 from ..syntax import ast as A
 from ..syntax.parser import parse_items
 from .cable_exec import SECTION_PROPS, CableMixin, is_section
@@ -21,6 +21,7 @@ from .calls import CallMixin, ReturnSignal
 from .evaluate import ExprEval, build_table
 from .execute import BreakSignal, ContinueSignal, StmtExec, StopSignal
 from .format import fmt_number, fmt_value
+from .indices import subscript
 from .objects import HocObject, Pointer, StrRef
 from .registry import ObjectRegistry
 from .scope import CallFrame, HocArray, Namespace, Proc, TemplateDef
@@ -29,11 +30,69 @@ from .scope import CallFrame, HocArray, Namespace, Proc, TemplateDef
 # CPython 3.11 do not grow the C stack); the limit is raised only while HOC runs.
 RECURSION_LIMIT = 60000
 
+#: files loading files (load_file, xopen): nrniv runs out of its 512 call frames
+#: after about 170 nested load_file calls (three frames each)
+MAX_FILE_NESTING = 170
+
 #: stdlib files loaded before a .hx script runs (fully_connect, sparse_connect)
 HX_PRELUDE = ("netconnect.hoc",)
 
 _BUILTIN_KIND = {"func": "bfunc", "proc": "bproc", "strfunc": "bstrfunc", "objfunc": "bobjfunc"}
 _PROC_KINDS = ("proc", "func", "obfunc", "iterator")
+
+
+def _quoted_or_commented(text: str) -> list[bool]:
+    """For each character of HOC source: is it inside a comment or a string literal?"""
+    inside = [False] * len(text)
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "/" and text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+        elif c == "/" and text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+        elif c == '"':
+            j = i + 1
+            while j < n and text[j] not in '"\n':
+                j += 2 if text[j] == "\\" else 1
+            j = min(j + 1, n)
+        else:
+            i += 1
+            continue
+        inside[i:j] = [True] * (j - i)
+        i = j
+    return inside
+
+
+def decode_source(raw: bytes, path: str) -> str:
+    """A source file's text.  Bytes that are not UTF-8 are accepted inside comments and
+    strings (as nrniv, which passes them through; they are read as Latin-1, the usual
+    encoding of old models' comments); anywhere else they are an error naming where they
+    are (nrniv: "character \\377 at position 6 is not printable"), never a silent U+FFFD."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("utf-8", errors="surrogateescape")
+    inside = _quoted_or_commented(text)
+    bad = [k for k, ch in enumerate(text) if "\udc80" <= ch <= "\udcff"]
+    outside = [k for k in bad if not inside[k]]
+    if not outside:
+        return "".join(chr(ord(ch) - 0xDC00) if "\udc80" <= ch <= "\udcff" else ch for ch in text)
+    k = outside[0]
+    offset = len(text[:k].encode("utf-8", errors="surrogateescape"))
+    line = text.count("\n", 0, k) + 1
+    start = text.rfind("\n", 0, k) + 1
+    end = text.find("\n", k)
+    src = text[start:end if end >= 0 else len(text)].encode("utf-8", errors="surrogateescape")
+    byte = raw[offset]
+    raise HocSyntaxError(
+        f"invalid UTF-8 byte \\{byte:03o} (0x{byte:02x}) at byte offset {offset}",
+        Span(path, line, k - start + 1), source_line=src.decode("utf-8", errors="replace"),
+        hint="hocx reads source files as UTF-8 (other bytes only inside comments and strings); "
+             "re-save the file as UTF-8")
 
 
 class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
@@ -103,11 +162,16 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
                 sys.setrecursionlimit(old_limit)
 
     def execute_file(self, path: str) -> None:
+        if len(self.file_dirs) >= MAX_FILE_NESTING:
+            raise HocRuntimeError(f"hoc_Load_file {os.path.basename(path)}: files nested too deeply",
+                                  hint=f"more than {MAX_FILE_NESTING} files load each other "
+                                       "(nrniv stops near the same depth); does a file load itself?")
         try:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
+            with open(path, "rb") as f:
+                raw = f.read()
         except OSError as e:
             raise HocRuntimeError(f"can't open {path}: {e.strerror}") from None
+        text = decode_source(raw, path)
         if path.endswith(".hx"):
             self.load_hx_prelude()
         self.file_dirs.append(os.path.dirname(os.path.abspath(path)))
@@ -167,6 +231,9 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
             out[name] = "template"
         out.update(self.globals.kinds)
         return out
+
+    def echoed(self, value: Any) -> None:
+        """A top-level expression statement printed ``value`` (a hook for front ends)."""
 
     def interrupt_reset(self) -> None:
         """After Ctrl-C: back to the top level with an empty section stack."""
@@ -250,6 +317,7 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         try:
             if item.echo:
                 v = self.ev(item.stmt.expr)
+                self.echoed(v)
                 if item.echo == "text":
                     self.out(self.text(v, item.span) + "\n")
                 elif v.__class__ is float:
@@ -264,6 +332,12 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
             raise HocRuntimeError("break or continue outside a loop", item.span) from None
         except ReturnSignal:
             raise HocRuntimeError("return used outside definition", item.span) from None
+        except RecursionError:
+            raise HocRuntimeError("statement nested too deeply", item.span,
+                                  hint="the program recursed deeper than hocx's stack allows") from None
+        except MemoryError:
+            raise HocRuntimeError("out of memory", item.span,
+                                  hint="this statement asked for more memory than the machine has") from None
         finally:
             self.frame = frame
             del self.stack[stack_len:]
@@ -340,7 +414,7 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         if not nodes:
             return None
         eps = self.eps
-        idx = tuple(float(int(self.evnum(e) + eps)) for e in nodes)
+        idx = tuple(float(subscript(self.evnum(e), eps)) for e in nodes)
         return idx[0] if len(idx) == 1 else idx
 
     # ================================================================ assignment

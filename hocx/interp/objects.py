@@ -116,6 +116,9 @@ class HocObject:
     def hoc_name(self) -> str:
         return f"{self.hoc_class}[{self.hoc_index}]"
 
+    def __repr__(self) -> str:          # what NEURON's Python shows: Vector[0], List[2], ...
+        return self.hoc_name() if self.hoc_index >= 0 else f"{self.hoc_class}[?] (not yet referenced from HOC)"
+
     # ---- members ------------------------------------------------------
     @classmethod
     def hoc_methods(cls) -> list[str]:
@@ -149,6 +152,9 @@ class HocObject:
         fn = getattr(self, "m_" + name, None)
         if fn is not None:   # HOC allows `vec.size` for `vec.size()`
             return fn([], span)
+        ext = EXTENSION_METHODS.get((self.hoc_class, name))
+        if ext is not None:
+            return ext(self, [], span)
         raise self._unknown(name, span)
 
     def hoc_set(self, name: str, value: Any, index: float | None = None, span: Span | None = None) -> None:

@@ -21,6 +21,7 @@ import re
 from typing import Any, Sequence
 
 from ..errors import HocRuntimeError, HocTypeError, Span
+from .indices import c_int
 from .objects import HocObject, Pointer, StrRef
 
 INT_MIN = -(2**31)
@@ -32,15 +33,6 @@ _CONVERSIONS = set("doxcfegs%")
 _SPEC = re.compile(r"[-+ #0]*\d*(?:\.\d*)?")
 
 
-def c_int(x: float, bits: int = 32) -> int:
-    """C's ``(int)x`` / ``(long long)x`` on x86: truncation; out of range or NaN gives INT_MIN."""
-    lo = -(2 ** (bits - 1))
-    if math.isnan(x) or math.isinf(x):
-        return lo
-    v = int(x)  # truncates toward zero
-    if v < lo or v > 2 ** (bits - 1) - 1:
-        return lo
-    return v
 
 
 def _c_char(x: float) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import HocRuntimeError, Span
+from .indices import flat_position, subscript
 from .objects import CellPointer
 
 
@@ -30,10 +31,62 @@ class Namespace:
         self.values[name] = value
 
 
+class PagedCells:
+    """List-like storage for a big array: pages are allocated on first write,
+    so ``double x[1e9]`` costs nothing until it is used."""
+
+    PAGE = 1 << 16
+    __slots__ = ("size", "fill", "pages")
+
+    def __init__(self, size: int, fill: Any):
+        self.size, self.fill, self.pages = size, fill, {}
+
+    def __len__(self) -> int:
+        return self.size
+
+    def _check(self, i: int) -> int:
+        if i < 0:
+            i += self.size
+        if not 0 <= i < self.size:
+            raise IndexError(i)
+        return i
+
+    def __getitem__(self, i: int) -> Any:
+        i = self._check(i)
+        page = self.pages.get(i >> 16)
+        return self.fill if page is None else page[i & 0xFFFF]
+
+    def __setitem__(self, i: int, value: Any) -> None:
+        i = self._check(i)
+        page = self.pages.get(i >> 16)
+        if page is None:
+            if value is self.fill or (value.__class__ is float and self.fill.__class__ is float
+                                      and repr(value) == repr(self.fill)):
+                return            # writing the fill value allocates nothing
+            page = self.pages[i >> 16] = [self.fill] * self.PAGE
+        page[i & 0xFFFF] = value
+
+    def stored(self):
+        """(index, value) of every element on an allocated page."""
+        for p in sorted(self.pages):
+            base = p << 16
+            for k, v in enumerate(self.pages[p]):
+                if base + k < self.size:
+                    yield base + k, v
+
+    def __iter__(self):
+        for i in range(self.size):
+            yield self[i]
+
+
 class HocArray:
-    """A fixed-shape array of doubles or objrefs (``double a[2][3]``, ``objref o[4]``)."""
+    """A fixed-shape array of doubles or objrefs (``double a[2][3]``, ``objref o[4]``).
+
+    Dimensions come from ``indices.shape`` (at most 2e9 elements in all);
+    arrays above ``LAZY`` elements use ``PagedCells``."""
 
     __slots__ = ("name", "dims", "data")
+    LAZY = 1 << 20
 
     def __init__(self, name: str, dims: tuple[int, ...], fill: Any):
         self.name = name
@@ -41,7 +94,13 @@ class HocArray:
         size = 1
         for d in dims:
             size *= d
-        self.data = [fill] * size
+        self.data = [fill] * size if size <= self.LAZY else PagedCells(size, fill)
+
+    def stored(self):
+        """(index, value) pairs worth visiting (all of them unless the array is paged)."""
+        if isinstance(self.data, PagedCells):
+            return self.data.stored()
+        return enumerate(self.data)
 
     def flat(self, idx: list[float], eps: float, span: Span | None) -> int:
         """Row-major position of ``a[i][j]``; indices are ``(int)(x + eps)`` as in C."""
@@ -49,13 +108,7 @@ class HocArray:
             return 0
         if len(idx) != len(self.dims):
             raise HocRuntimeError(f"wrong # of subscripts for {self.name}", span)
-        pos = 0
-        for k, (x, d) in enumerate(zip(idx, self.dims)):
-            i = int(x + eps)
-            if i < 0 or i >= d:
-                raise HocRuntimeError(f"subscript {k} index {i} of {self.name} out of range {d}", span)
-            pos = pos * d + i
-        return pos
+        return flat_position([subscript(x, eps) for x in idx], self.dims, self.name, span)
 
 
 class ArrayPointer(CellPointer):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import HocNameError, HocRuntimeError, HocTypeError, Span
+from .indices import subscript
 from .objects import HocObject
 from .scope import HocArray, Namespace, TemplateDef
 
@@ -49,7 +50,7 @@ class TemplateInstance(HocObject):
             idx = [] if index is None else (list(index) if isinstance(index, tuple) else [index])
             return v.data[v.flat(idx, self.interp.eps, span) if idx else 0]
         if kind in ("sec", "secarray"):
-            i = 0 if index is None else int(index + self.interp.eps)
+            i = 0 if index is None else subscript(index, self.interp.eps)
             if i < 0 or i >= len(v):
                 raise HocRuntimeError(f"subscript 0 index {i} of {name} out of range {len(v)}", span)
             return v[i]
@@ -90,7 +91,7 @@ class TemplateInstance(HocObject):
                 self.ns.values[name] = None
                 reg.unref(v)
             elif kind == "objarray":
-                for k, o in enumerate(v.data):
+                for k, o in list(v.stored()):
                     if isinstance(o, HocObject):
                         v.data[k] = None
                         reg.unref(o)

@@ -82,7 +82,7 @@ class CableModel:
         """``create name[d1][d2]``: (re)make the sections; old ones of that name are deleted."""
         for d in dims:
             if not 1 <= float(d) < 1e7:
-                raise HocRuntimeError(f"create {name}: array dimension {float(d):g} must be between 1 and 1e7")
+                raise HocRuntimeError(f"create {name}: array dimension {float(d):g} must be at least 1 and less than 1e7")
         dims = tuple(int(d) for d in dims)
         key = (id(owner) if owner is not None else 0, name)
         old = self._arrays.pop(key, None)

@@ -3,8 +3,9 @@
 A :class:`Mechanism` is the *declaration* of one NMODL mechanism as NEURON 9 ships it
 (``capacitance``, ``pas``, ``hh``, the ions, ``IClamp``, ``ExpSyn``, ...): its kind, its
 PARAMETER / ASSIGNED / STATE variables with NEURON's hoc names (``gnabar_hh``), their
-defaults (numerics.md §1) and units, and the ions it uses.  Dynamics live in
-``hocx/sim/mechanisms/<name>.py``, keyed by the same name.
+defaults (numerics.md §1) and units, and the ions it uses.  Declarations are derived
+(:func:`declare`) from the mechanism's :class:`hocx.spec.MechSpec`, the one object the
+simulator also takes the dynamics from.
 
 :class:`MechanismRegistry` answers the questions the interpreter and the model ask:
 is ``hhh`` a mechanism (with a did-you-mean hint), which mechanism owns ``gnabar_hh``,
@@ -12,10 +13,11 @@ what are the range variables of a section with ``pas`` inserted.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ..errors import HocNameError, ModelError, Span, suggest
+from ..spec import Kind, MechSpec, SpecRegistry
+from ..spec.builtin import BUILTIN_SPECS
 
 DENSITY, POINT, ARTIFICIAL, ION = "density", "point", "artificial", "ion"
 
@@ -82,89 +84,15 @@ class Mechanism:
         return self.kind in (POINT, ARTIFICIAL)
 
 
-def _v(name, kind, default=0.0, units="", size=1):
-    return Variable(name, kind, float(default), units, size)
+def declare(spec: MechSpec) -> Mechanism:
+    """The model's declaration of a mechanism, derived from its spec: HOC names (suffixed for
+    density mechanisms), the RANGE/GLOBAL-visible variables, ions brought in, currents."""
+    variables = tuple(Variable(spec.range_name(v.name), v.role.value, v.default, v.units, v.size)
+                      for v in spec.variables if v.visible)
+    current = "" if spec.kind is Kind.DENSITY else (spec.electrode_current or spec.nonspecific_current or "")
+    return Mechanism(spec.name, spec.kind.value, variables, tuple(u.mechanism for u in spec.ions),
+                     spec.ion_currents, current, spec.electrode, spec.doc, spec.net_receive)
 
-
-def _density(name, params=(), assigned=(), states=(), **kw) -> Mechanism:
-    vs = [_v(n, "parameter", d, u) for n, d, u in params]
-    vs += [_v(n, "assigned", d, u) for n, d, u in assigned]
-    vs += [_v(n, "state", d, u) for n, d, u in states]
-    return Mechanism(name, kw.pop("kind", DENSITY), tuple(vs), **kw)
-
-
-def _graded(name, gs) -> Mechanism:
-    """A graded synapse (Jaxley's IonotropicSynapse equations): ``vpre`` is a POINTER."""
-    vs = [_v("gS", "parameter", gs, "uS"), _v("e_syn", "parameter", 0.0, "mV"),
-          _v("k_minus", "parameter", 0.025, "/ms"), _v("v_th", "parameter", -35.0, "mV"),
-          _v("delta", "parameter", 10.0, "mV"), _v("s0", "parameter", 0.2, ""),
-          _v("i", "assigned", 0.0, "nA"), _v("g", "assigned", 0.0, "uS"),
-          _v("s", "state", 0.0, ""), _v("vpre", "pointer", 0.0, "mV")]
-    return Mechanism(name, POINT, tuple(vs), current="i",
-                     doc="graded synapse driven by the presynaptic voltage (setpointer syn.vpre, pre.v(x))")
-
-
-# Defaults as NEURON 9.0.2 reports them before finitialize (MechanismStandard, h.sec(x).var).
-_ECA = 12.5 * math.log(2.0 / 5e-5)   # NEURON's ca_ion default eca (numerics.md §1)
-
-BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
-    _density("morphology", params=[("diam", 500.0, "um")], doc="section diameter"),
-    _density("capacitance", params=[("cm", 1.0, "uF/cm2")], assigned=[("i_cap", 0.0, "mA/cm2")],
-             doc="membrane capacitance (in every section)"),
-    _density("pas", params=[("g_pas", 0.001, "S/cm2"), ("e_pas", -70.0, "mV")],
-             assigned=[("i_pas", 0.0, "mA/cm2")], doc="passive leak"),
-    _density("na_ion", kind=ION,
-             params=[("ena", 50.0, "mV"), ("nai", 10.0, "mM"), ("nao", 140.0, "mM")],
-             assigned=[("ina", 0.0, "mA/cm2")], doc="sodium ion"),
-    _density("k_ion", kind=ION,
-             params=[("ek", -77.0, "mV"), ("ki", 54.4, "mM"), ("ko", 2.5, "mM")],
-             assigned=[("ik", 0.0, "mA/cm2")], doc="potassium ion"),
-    _density("ca_ion", kind=ION,
-             params=[("eca", _ECA, "mV"), ("cai", 5e-5, "mM"), ("cao", 2.0, "mM")],
-             assigned=[("ica", 0.0, "mA/cm2")], doc="calcium ion"),
-    _density("hh",
-             params=[("gnabar_hh", 0.12, "S/cm2"), ("gkbar_hh", 0.036, "S/cm2"),
-                     ("gl_hh", 0.0003, "S/cm2"), ("el_hh", -54.3, "mV")],
-             assigned=[("gna_hh", 0.0, "S/cm2"), ("gk_hh", 0.0, "S/cm2"), ("il_hh", 0.0, "mA/cm2")],
-             states=[("m_hh", 0.0, ""), ("h_hh", 0.0, ""), ("n_hh", 0.0, "")],
-             ions=("na_ion", "k_ion"), writes=("ina", "ik"), doc="Hodgkin-Huxley squid channels"),
-    _density("IClamp", kind=POINT,
-             params=[("del", 0.0, "ms"), ("dur", 0.0, "ms"), ("amp", 0.0, "nA")],
-             assigned=[("i", 0.0, "nA")], current="i", electrode=True, doc="current pulse"),
-    _density("ExpSyn", kind=POINT, params=[("tau", 0.1, "ms"), ("e", 0.0, "mV")],
-             assigned=[("i", 0.0, "nA")], states=[("g", 0.0, "uS")], current="i", net_receive=1,
-             doc="synapse with single-exponential conductance"),
-    _density("Exp2Syn", kind=POINT,
-             params=[("tau1", 0.1, "ms"), ("tau2", 10.0, "ms"), ("e", 0.0, "mV")],
-             assigned=[("i", 0.0, "nA"), ("g", 0.0, "uS")], states=[("A", 0.0, "uS"), ("B", 0.0, "uS")],
-             current="i", net_receive=1, doc="synapse with double-exponential conductance"),
-    _density("AlphaSynapse", kind=POINT,
-             params=[("onset", 0.0, "ms"), ("tau", 0.1, "ms"), ("gmax", 0.0, "uS"), ("e", 0.0, "mV")],
-             assigned=[("i", 0.0, "nA")], current="i", doc="alpha-function synaptic conductance"),
-    _density("SEClamp", kind=POINT,
-             params=[("rs", 1.0, "megohm"), ("dur1", 0.0, "ms"), ("amp1", 0.0, "mV"),
-                     ("dur2", 0.0, "ms"), ("amp2", 0.0, "mV"), ("dur3", 0.0, "ms"), ("amp3", 0.0, "mV")],
-             assigned=[("i", 0.0, "nA"), ("vc", 0.0, "mV")], current="i", electrode=True,
-             doc="single-electrode voltage clamp"),
-    Mechanism("VClamp", POINT, (
-        _v("dur", "parameter", 0.0, "ms", 3), _v("amp", "parameter", 0.0, "mV", 3),
-        _v("gain", "parameter", 1e5), _v("rstim", "parameter", 1.0, "megohm"),
-        _v("tau1", "parameter", 0.001, "ms"), _v("tau2", "parameter", 0.0, "ms"),
-        _v("e0", "parameter", 0.0, "mV"), _v("vo0", "parameter", 0.0, "mV"),
-        _v("vi0", "parameter", 0.0, "mV"), _v("fac", "parameter", 0.0),
-        _v("i", "assigned", 0.0, "nA"),
-        _v("e", "state", 0.0, "mV"), _v("vo", "state", 0.0, "mV"), _v("vi", "state", 0.0, "mV"),
-    ), current="i", electrode=True, doc="two-electrode voltage clamp"),
-    _density("APCount", kind=POINT,
-             params=[("n", 0.0, ""), ("thresh", -20.0, "mV"), ("time", 0.0, "ms")],
-             assigned=[("firing", 0.0, "")], doc="action potential counter"),
-    *(_graded(n, gs) for n, gs in (("IonotropicSynapse", 1e-4), ("GlutamateSynapse", 0.5 * 62.83185307179586e-5))),
-    _density("NetStim", kind=ARTIFICIAL,
-             params=[("interval", 10.0, "ms"), ("number", 10.0, ""), ("start", 50.0, "ms"),
-                     ("noise", 0.0, "")], net_receive=1, doc="spike generator"),
-    _density("IntFire1", kind=ARTIFICIAL, params=[("tau", 10.0, "ms"), ("refrac", 5.0, "ms")],
-             assigned=[("m", 0.0, "")], net_receive=1, doc="leaky integrate-and-fire cell"),
-)
 
 # Mechanisms NEURON has but hocx does not simulate: named so the error can say so.
 UNSUPPORTED = {
@@ -177,15 +105,23 @@ NODE_VARS = ("v",)
 
 
 class MechanismRegistry:
-    """The mechanisms a session knows: built-ins plus any registered later."""
+    """The mechanisms a session knows: built-ins plus any registered later.
 
-    def __init__(self, mechanisms=BUILTIN_MECHANISMS):
+    It holds the session's :class:`~hocx.spec.SpecRegistry` (type order assigned at
+    registration); :meth:`spec` gives the simulator the same object the declaration came from.
+    """
+
+    def __init__(self, specs=BUILTIN_SPECS):
+        self.specs = SpecRegistry()
         self._mechs: dict[str, Mechanism] = {}
         self._owner: dict[str, Mechanism] = {}
-        for m in mechanisms:
-            self.register(m)
+        for s in specs:
+            self.register(s)
 
-    def register(self, mech: Mechanism) -> None:
+    def register(self, spec: MechSpec) -> None:
+        """Add a mechanism (its declaration is derived from ``spec``)."""
+        self.specs.register(spec)
+        mech = declare(spec)
         self._mechs[mech.name] = mech
         if mech.kind in (DENSITY, ION):
             for v in mech.variables:
@@ -197,6 +133,14 @@ class MechanismRegistry:
 
     def __iter__(self):
         return iter(self._mechs.values())
+
+    def spec(self, name: str) -> MechSpec | None:
+        """The spec of mechanism ``name`` (None if unknown)."""
+        return self.specs.get(name)
+
+    def type_order(self) -> dict[str, int]:
+        """NEURON's mechanism type number of each registered mechanism."""
+        return self.specs.order()
 
     def names(self, kind: str | None = None) -> list[str]:
         return [m.name for m in self._mechs.values() if kind is None or m.kind == kind]

@@ -47,7 +47,7 @@ def run_repl(session, *, simple: bool | None = None, input=None, output=None,
         from .simple import run_simple
 
         stream = output if output is not None else (stdout or sys.stdout)
-        engine = Engine(session, stdout=stream, color=False if stream is not sys.stdout else None)
+        engine = Engine(session, stdout=stream, color=False)     # plain: never colour escapes
         return run_simple(engine, input=input)
 
     from .prompt import run_prompt

@@ -66,6 +66,11 @@ class Outcome:
     status: str
 
 
+def _no_color(color: bool | None) -> bool | None:
+    """rich's no_color: True when colour is off, else None so that rich reads $NO_COLOR."""
+    return True if color is False else None
+
+
 class Engine:
     """Runs complete inputs against a Session and renders results to a console."""
 
@@ -77,9 +82,9 @@ class Engine:
         if stderr is None:
             stderr = sys.stderr if self.stdout is sys.stdout else self.stdout
         self.stderr = stderr
-        self.console = Console(file=self.stdout, force_terminal=color, no_color=color is False,
+        self.console = Console(file=self.stdout, force_terminal=color, no_color=_no_color(color),
                                width=width, highlight=False, soft_wrap=False)
-        self.err_console = Console(file=stderr, force_terminal=color, no_color=color is False,
+        self.err_console = Console(file=stderr, force_terminal=color, no_color=_no_color(color),
                                    width=width, highlight=False, soft_wrap=False)
         self.inputs: list[str] = []     # every submitted input (for %history)
         self.ran: list[str] = []        # inputs that ran without error (for %save)
@@ -287,16 +292,8 @@ class Engine:
             lines = (source or "").split("\n")
             if source is not None and 1 <= err.span.line <= len(lines):
                 line = lines[err.span.line - 1]
-        frames = err.frames
-        trimmed = len(frames) > MAX_FRAMES + 1      # deep recursion: not hundreds of lines
-        if trimmed:
-            err.frames = frames[:MAX_FRAMES]
-        try:
-            report = render_diagnostic(err, source_line=line)
-        finally:
-            err.frames = frames
-        if trimmed:
-            report += f"\n  ... and {len(frames) - MAX_FRAMES} more calls"
+        # deep recursion: a folded run of frames, and not hundreds of lines
+        report = render_diagnostic(err, source_line=line, max_chain=MAX_FRAMES)
         self.error(report)
 
     def origin(self, number: int | None = None) -> str:

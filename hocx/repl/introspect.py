@@ -317,7 +317,7 @@ def _hoc_size(obj) -> int | None:
 
 def sim_recordings(session) -> dict[int, Any]:
     """id(Vector) -> the simulator's record entry (``.pointer``, ``.Dt``, ``.tvec``), from ``session.sim``."""
-    sim = getattr(session, "sim", None)
+    sim = _loaded(session, "sim")
     out: dict[int, Any] = {}
     try:
         for rec in list(getattr(sim, "recordings", None) or ()):
@@ -352,9 +352,18 @@ def describe_source(src) -> str:
     return str(src)
 
 
+def _loaded(session, name: str) -> Any:
+    """``session.<name>`` if the plug-in that sets it is in; never loads it (that imports
+    JAX, see hocx/lazy_plugins.py) just to draw the toolbar."""
+    try:
+        return vars(session).get(name)
+    except TypeError:                    # no instance dict
+        return getattr(session, name, None)
+
+
 def trainables(session) -> list[Any]:
     """Trainable parameters declared in the session (hocx/train), or []."""
-    for holder in (session, getattr(session, "train", None), model(session)):
+    for holder in (session, _loaded(session, "train"), model(session)):
         if holder is None:
             continue
         val = getattr(holder, "trainables", None)

@@ -16,10 +16,11 @@ jax.config.update("jax_enable_x64", True)
 def _persistent_cache() -> None:
     """Keep compiled integrators on disk so a second run of a model starts fast.
 
-    ``HOCX_CACHE_DIR`` chooses the folder (default ``~/.cache/hocx/xla``); set it to an
-    empty string to switch the cache off.
+    ``HOCX_JIT_CACHE`` (as advertised by ``hocx --help``), else ``HOCX_CACHE_DIR``, chooses
+    the folder (default ``~/.cache/hocx/xla``); an empty ``HOCX_CACHE_DIR`` switches it off.
     """
-    path = os.environ.get("HOCX_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "hocx", "xla"))
+    path = os.environ.get("HOCX_JIT_CACHE") or os.environ.get(
+        "HOCX_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "hocx", "xla"))
     if not path:
         return
     try:

@@ -14,9 +14,15 @@ import numpy as np
 from ..errors import ModelError
 from .events import lower_net
 from .lower import Lowered, MechBlock
-from .mechanisms import MECHANISMS
 
-SUPPORTED_HINT = "the simulator has " + ", ".join(MECHANISMS) + " so far"
+
+def _simulated(model) -> dict:
+    """The model's simulated mechanisms (name -> spec), from the session's registry."""
+    return {s.name: s for s in model.registry.specs if s.simulated}
+
+
+def _hint(specs) -> str:
+    return "the simulator has " + ", ".join(specs) + " so far"
 
 #: mechanisms that exist in a model without needing dynamics here
 PASSIVE_OK = {"morphology", "capacitance", "na_ion", "k_ion", "ca_ion"}
@@ -75,6 +81,7 @@ def _pointer_node(geo, pp, name: str) -> int:
 def lower_model(model) -> tuple[Lowered, NodeMap]:
     """Build the simulator input for the whole model (all cells)."""
     geo = model.geometry()
+    specs = _simulated(model)
     n = geo.n
     v = np.empty(n)
     seg_nodes, end_node = {}, {}
@@ -92,17 +99,17 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
         for i in nodes:
             names[i] = label
         for mname in sec.mechs:
-            mech = MECHANISMS.get(mname)
+            mech = specs.get(mname)
             if mech is None:
                 if mname in PASSIVE_OK:
                     continue
                 raise ModelError(f"mechanism {mname} (in {label}) cannot be simulated by hocx yet",
-                                 hint=SUPPORTED_HINT)
+                                 hint=_hint(specs))
             nlist, vals = per_mech.setdefault(mname, ([], {}))
             nlist.append(segs)
             for p in mech.params:
                 vals.setdefault(p, []).append(sec.seg[mech.range_name(p)][k])
-            for ion, default in mech.ions.items():
+            for ion, default in mech.ion_reads.items():
                 vals.setdefault(ion, []).append(sec.seg[ion][k] if ion in sec.seg
                                                 else np.full(len(k), default))
             for s in mech.states:
@@ -114,8 +121,8 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
             names[geo._root[id(sec)]] = sec.name()
     blocks = []
     for mname, (nlist, vals) in per_mech.items():
-        mech = MECHANISMS[mname]
-        params = {p: np.concatenate(vals[p]) for p in list(mech.params) + list(mech.ions)}
+        mech = specs[mname]
+        params = {p: np.concatenate(vals[p]) for p in list(mech.params) + list(mech.ion_reads)}
         states = {s: np.concatenate(vals["state:" + s]) for s in mech.states}
         blocks.append(MechBlock(mech, np.concatenate(nlist), params, states))
     # point processes, grouped by mechanism in creation order
@@ -124,18 +131,19 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
         if getattr(pp, "node", None) is None:
             continue
         mname = _pp_mech(pp)
-        if mname not in MECHANISMS:
+        if mname not in specs:
             raise ModelError(f"point process {mname} cannot be simulated by hocx yet",
-                             hint=SUPPORTED_HINT)
+                             hint=_hint(specs))
         pp_groups.setdefault(mname, []).append(pp)
     for mname, pps in pp_groups.items():
-        mech = MECHANISMS[mname]
+        mech = specs[mname]
         nodes = [geo.node_of_ref(pp.node) for pp in pps]
         params = {p: np.array([_pp_value(pp, p) for pp in pps]) for p in mech.params}
         states = {s: np.array([_pp_value(pp, s) for pp in pps]) for s in mech.states}
         pointers = {name: [_pointer_node(geo, pp, name) for pp in pps] for name in mech.pointers}
         blocks.append(MechBlock(mech, nodes, params, states, [pp.hoc_name() for pp in pps], pointers))
-    low = Lowered(geo.parent, geo.area, geo.a, geo.b, geo.cm, geo.has_cap, v, blocks, names)
+    low = Lowered(geo.parent, geo.area, geo.a, geo.b, geo.cm, geo.has_cap, v, blocks, names,
+                  type_order=model.registry.type_order())
     pp_index, pp_objects = {}, {}
     for bi, blk in enumerate(low.blocks):
         if blk.mech.kind != "density":

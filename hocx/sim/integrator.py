@@ -1,10 +1,9 @@
 """The NEURON-exact fixed step, compiled once per structure and reused chunk after chunk.
 
-One step follows numerics.md §5 operation by operation:
-``t += dt/2`` · currents at the mid-step time with the 0.001 mV secant conductance ·
-capacitance and axial terms · level-parallel Hines solve · ``v += Δv`` (``2Δv`` when
-``secondorder`` ≥ 1) · ``t += dt/2`` · states with the new v (cnexp as nocmodl writes
-it) · recording.  :class:`Program` holds the compiled ``run_chunk(state, params, n)``: a
+One step follows numerics.md §5 operation by operation; it is written once, in
+:mod:`hocx.sim.kernel` (shared with the batch-trailing sweeps of :mod:`hocx.train.batched`),
+and run here through :class:`NodeLayout` (node arrays (n,), level-parallel Hines solve,
+index arrays traced).  :class:`Program` holds the compiled ``run_chunk(state, params, n)``: a
 loop of ``n`` steps (``n`` is traced, at most the chunk size ``K``) writing each step's record
 row into (K, ...) buffers, so any number of steps, any tstop and any parameter values reuse
 one compile, chunk after chunk.  (A fixed-length ``lax.scan`` with a per-step ``lax.cond`` for
@@ -23,9 +22,10 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from . import events
+from . import events, kernel
+from .kernel import mech_env, with_pointers
+from ..spec import Kind
 from .lower import Lowered
-from .mechanisms import hh as hh_mech
 from .solver import TreeSolver, tree_levels
 
 #: |v| above this (mV), or NaN, stops a run with a NumericalError.
@@ -42,66 +42,46 @@ class Env:
     usetable: bool = True
 
 
-_TABLE_CACHE: dict[float, np.ndarray] = {}
-
-
-def hh_table(celsius: float) -> np.ndarray:
-    """hh's rate table for ``celsius`` (rebuilt only when celsius changes)."""
-    tab = _TABLE_CACHE.get(celsius)
-    if tab is None:
-        if len(_TABLE_CACHE) > 16:
-            _TABLE_CACHE.clear()
-        tab = _TABLE_CACHE[celsius] = hh_mech.lookup_table(hh_mech.build_table(celsius))
-    return tab
-
-
-def env_values(env: Env) -> dict[str, Any]:
-    """The per-run scalars and tables the step reads (all are traced values, not constants)."""
+def env_values(env: Env, mechs=()) -> dict[str, Any]:
+    """The per-run scalars and the tables each mechanism in ``mechs`` declares (its ``tables``
+    hook, built here on the host from its globals and ``celsius``); all become traced values."""
     cj = (2.0 / env.dt) if env.secondorder else (1.0 / env.dt)
+    tables = {}
+    for m in mechs:
+        if m.name not in tables:
+            tables[m.name] = m.env_tables(env.celsius)
     return {
         "dt": float(env.dt),
         "cfac": 0.001 * cj,
         "vfac": 2.0 if env.secondorder else 1.0,
-        "q10": hh_mech.q10_factor(env.celsius),
-        "hh_table": hh_table(env.celsius),
+        "tables": tables,
     }
-
-
-def mech_env(E: dict, usetable: bool) -> dict:
-    return {"dt": E["dt"], "q10": E["q10"], "hh_table": E["hh_table"], "usetable": usetable}
 
 
 # ---------------------------------------------------------------------------------------
 # host side (NumPy): finitialize and fcurrent
 
 
-def with_pointers(p: dict, pointers: dict, v):
-    """``p`` plus the value each POINTER variable points at (``vpre`` = v of its node)."""
-    if not pointers:
-        return p
-    return {**p, **{name: v[idx] for name, idx in pointers.items()}}
-
-
 def initial_states(low: Lowered, v: np.ndarray, env: Env) -> list[dict[str, np.ndarray]]:
     """INITIAL blocks in type order at voltage ``v``; returns states per block."""
-    menv = mech_env(env_values(env), env.usetable)
+    E = env_values(env, [b.mech for b in low.blocks])
     out = []
     for blk in low.blocks:
         if blk.mech.initial is None:
             out.append({})
         else:
             p = with_pointers(blk.params, blk.pointers, v)
-            out.append(blk.mech.initial(np, p, v[blk.nodes], menv))
+            out.append(blk.mech.initial(np, p, v[blk.nodes], mech_env(E, blk.mech, env.usetable)))
     return out
 
 
 def currents(low: Lowered, v: np.ndarray, states: list[dict], t: float, env: Env) -> list[dict]:
     """Evaluate every mechanism's BREAKPOINT at ``v`` and time ``t`` (what fcurrent fills in)."""
-    menv = mech_env(env_values(env), env.usetable)
+    E = env_values(env, [b.mech for b in low.blocks])
     out = []
     for blk, s in zip(low.blocks, states):
         p = with_pointers(blk.params, blk.pointers, v)
-        total, asg = blk.mech.current(np, p, s, v[blk.nodes], t, menv)
+        total, asg = blk.mech.current(np, p, s, v[blk.nodes], t, mech_env(E, blk.mech, env.usetable))
         out.append({k: np.asarray(x, dtype=np.float64) for k, x in asg.items()})
     return out
 
@@ -118,7 +98,7 @@ def pack_params(low: Lowered, env: Env) -> dict:
         "cap": np.where(low.has_cap, low.cm, 0.0),
         "pfac": 1.0e2 / low.area,
         "blocks": [dict(b.params) for b in low.blocks],
-        **env_values(env),
+        **env_values(env, [b.mech for b in low.blocks]),
     }
     if low.net is not None:
         P["net"] = low.net.values()
@@ -163,6 +143,31 @@ def _gather_add(x, contrib, table):
     return x
 
 
+class NodeLayout:
+    """:class:`hocx.sim.kernel.Layout` of one run: node arrays (n,), index arrays traced
+    (from ``T``), the tree solved by :class:`TreeSolver`."""
+
+    def __init__(self, T: dict, solver: TreeSolver, gather_children: bool):
+        self.T, self.solver, self.gather_children = T, solver, gather_children
+        self.nodes, self.inv, self.ptr = T["nodes"], T["inv"], T["ptr"]
+
+    @staticmethod
+    def take(x, idx):
+        return jnp.concatenate([x, jnp.zeros((1,) + x.shape[1:], x.dtype)])[idx]
+
+    @staticmethod
+    def fit(x, shape):
+        return x
+
+    def axial(self, x, contrib):
+        if self.gather_children:
+            return _gather_add(x, contrib, self.T["children"])
+        return x.at[self.T["parent"]].add(contrib)
+
+    def solve(self, d, rhs, a, b):
+        return self.solver.solve(d, rhs, a, b, self.T["solver"])
+
+
 @dataclass(frozen=True)
 class RecSource:
     """Where one recorded quantity comes from: ("t",), ("v", node),
@@ -194,7 +199,7 @@ class Program:
         invs = []
         for b in low.blocks:
             inv = None
-            if b.mech.kind == "density":        # at most one instance per node: gather, no scatter
+            if b.mech.kind is Kind.DENSITY:        # at most one instance per node: gather, no scatter
                 inv = np.full(n, b.count, dtype=np.int64)
                 inv[b.nodes] = np.arange(b.count)
             invs.append(inv)
@@ -237,92 +242,25 @@ class Program:
         return [(k, np.array(groups[k], dtype=np.int64)) for k in keys], perm
 
     def _gather(self, v, t, S, A, P, T):
-        parts = []
-        for (kind, blk, var), idx in zip(self._groups, T["rec"]):
-            if kind == "t":
-                parts.append(jnp.broadcast_to(t, idx.shape))
-            elif kind == "v":
-                parts.append(v[idx])
-            elif kind == "state":
-                parts.append(S[blk][var][idx])
-            elif kind == "assigned":
-                parts.append(A[blk][var][idx])
-            else:  # param
-                parts.append(P["blocks"][blk][var][idx])
-        if not parts:
-            return jnp.zeros((0,))
-        return jnp.concatenate(parts)[T["perm"]]
+        return kernel.record(NodeLayout(T, self.solver, self.gather_children), self._groups,
+                             T["rec"], T["perm"], v, t, S, A, P)
 
     # -- one fixed step -----------------------------------------------------------------
-    def _currents(self, v, S, t, P, T, menv):
-        """rhs and d contributions of every mechanism (numerics.md §4.2 steps 1–2, 4)."""
-        rhs = jnp.zeros_like(v)
-        d = jnp.zeros_like(v)
-        A = []
-        for bi, (mech, nodes, inv) in enumerate(zip(self.mechs, T["nodes"], T["inv"])):
-            p, s = with_pointers(P["blocks"][bi], T["ptr"][bi], v), S[bi]
-            vi = v[nodes]
-            i1, _ = mech.current(jnp, p, s, vi + 0.001, t, menv)
-            i0, asg = mech.current(jnp, p, s, vi, t, menv)
-            g = (i1 - i0) / 0.001
-            A.append(asg)
-            if mech.kind == "density":
-                zero = jnp.zeros((1,), v.dtype)
-                rhs = rhs - jnp.concatenate([i0, zero])[inv]
-                d = d + jnp.concatenate([g, zero])[inv]
-            else:
-                fac = P["pfac"][nodes]
-                if mech.kind == "electrode":
-                    rhs = rhs.at[nodes].add(i0 * fac)
-                    d = d.at[nodes].add(-(g * fac))
-                else:
-                    rhs = rhs.at[nodes].add(-(i0 * fac))
-                    d = d.at[nodes].add(g * fac)
-        return rhs, d, A
-
     def step(self, state, P, T, X=None, i=0):
-        """One fadvance (numerics.md §5) as a pure function of (state, params, topology).
+        """One fadvance (numerics.md §5, :func:`hocx.sim.kernel.advance`) as a pure function
+        of (state, params, topology).
 
         ``X``: this chunk's external events (events.pack_external) and ``i`` the step's index in
         the chunk; both unused without NetCons.  Returns (state, (record row, max |v|, its node,
         spike times of the recorded detectors or −1))."""
         v, S, t = state["v"], state["s"], state["t"]
-        menv = mech_env(P, self.usetable)
-        h = 0.5 * P["dt"]
         net_state, spikes = {}, jnp.zeros((0,))
         if self.net is not None:
             W, net_state, spikes = events.deliver(jnp, lax, state, v, t, P["net"], T["net"], X, i,
                                                   self.ring)
             S = events.receive_all(jnp, self.net.recv, self.mechs, P["blocks"], S, W)
-        t = t + h
-        rhs, d, A = self._currents(v, S, t, P, T, menv)
-        # axial terms, node i then its children in increasing order, as NEURON's loop does
-        a, b = P["a"], P["b"]
-        parent = T["parent"]
-        dv = v[parent] - v
-        rhs = rhs - b * dv
-        d = d + P["cfac"] * P["cap"]
-        d = d - b
-        if self.gather_children:
-            rhs = _gather_add(rhs, a * dv, T["children"])
-            d = _gather_add(d, -a, T["children"])
-        else:
-            rhs = rhs.at[parent].add(a * dv)
-            d = d.at[parent].add(-a)
-        delta = self.solver.solve(d, rhs, a, b, T["solver"])
-        v = v + P["vfac"] * delta
-        t = t + h
-        S2 = []
-        for bi, (mech, nodes) in enumerate(zip(self.mechs, T["nodes"])):
-            if mech.advance is None:
-                S2.append(S[bi])
-            else:
-                p = with_pointers(P["blocks"][bi], T["ptr"][bi], v)
-                S2.append(mech.advance(jnp, p, S[bi], v[nodes], menv))
-            if mech.after_solve is not None:
-                upd = mech.after_solve(jnp, P["blocks"][bi], S2[bi], A[bi], v[nodes], {**menv, "t": t})
-                S2[bi] = {**S2[bi], **{k: x for k, x in upd.items() if k in mech.states}}
-                A[bi] = {**A[bi], **{k: x for k, x in upd.items() if k not in mech.states}}
+        lay = NodeLayout(T, self.solver, self.gather_children)
+        v, S2, t, A = kernel.advance(lay, self.mechs, self.usetable, v, S, t, P, T["parent"])
         rec = self._gather(v, t, S2, A, P, T)
         vv = jnp.abs(v)
         bad = jnp.where(jnp.isnan(vv), jnp.inf, vv)

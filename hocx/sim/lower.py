@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .mechanisms import MECHANISMS, Mechanism
+from ..spec import MechSpec
+from .mechanisms import MECHANISMS
 
 
 @dataclass
 class MechBlock:
     """All instances of one mechanism: the node each sits on and per-instance values."""
 
-    mech: Mechanism
+    mech: MechSpec
     nodes: np.ndarray                       # int node index per instance
     params: dict[str, np.ndarray]           # unsuffixed names, plus ion values (ena, ek)
     states: dict[str, np.ndarray] = field(default_factory=dict)
@@ -34,7 +35,7 @@ class MechBlock:
         self.nodes = np.asarray(self.nodes, dtype=np.int64)
         k = len(self.nodes)
         full = {}
-        for name, default in {**self.mech.params, **self.mech.ions}.items():
+        for name, default in {**self.mech.params, **self.mech.ion_reads}.items():
             val = self.params.get(name, default)
             full[name] = np.broadcast_to(np.asarray(val, dtype=np.float64), (k,)).copy()
         self.params = full
@@ -70,13 +71,15 @@ class Lowered:
     node_section: list[str] = field(default_factory=list)
     #: the NetCon network (:class:`hocx.sim.events.NetLowered`), None without NetCons
     net: object = None
+    #: mechanism name -> NEURON type number (the session registry's); None: the built-ins'
+    type_order: dict | None = None
 
     def __post_init__(self):
         self.parent = np.asarray(self.parent, dtype=np.int64)
         for name in ("area", "a", "b", "cm", "v"):
             setattr(self, name, np.asarray(getattr(self, name), dtype=np.float64).copy())
         self.has_cap = np.asarray(self.has_cap, dtype=bool)
-        order = {name: i for i, name in enumerate(MECHANISMS)}
+        order = self.type_order or {name: i for i, name in enumerate(MECHANISMS)}
         self.blocks = sorted((b for b in self.blocks if b.count), key=lambda b: order[b.mech.name])
 
     @property

@@ -24,6 +24,7 @@ from .integrator import Env, RecSource
 from .lookahead import MAX_BATCH, MAX_VALUES, Ahead, FullLayout, next_batch
 from .progress import Progress
 from .recording import Recording, resolve
+from .stepcount import continuerun_steps
 
 #: the simulator globals and their NEURON defaults
 GLOBALS = {"t": 0.0, "dt": 0.025, "celsius": 6.3, "secondorder": 0.0, "usetable_hh": 1.0}
@@ -155,12 +156,19 @@ class SimPlugin:
     # ---- built-ins ---------------------------------------------------------------------
     def finitialize(self, interp, args, span):
         v_init = as_float(args[0]) if args else None
+        stage = self.interp.hooks.get("finitialize_stage", lambda typ, v=None: False)
+        stage(3, v_init)                       # FInitializeHandler types 3, 0, 1, 2
         _initial_params(self.interp.model)
+        stage(0, v_init)
         self.sync(span)
         row = self.engine.finitialize(v_init)
         self.interp.set_global("t", 0.0)
         self._write_back()
+        if stage(1, v_init):
+            self.sync(span)
+            row = self.engine.sample_now()
         self._first_samples(row)
+        stage(2, v_init)
         return 1.0
 
     def frecord_init(self, interp, args, span):
@@ -283,11 +291,7 @@ class SimPlugin:
             return 0.0
         dt = self.engine.env.dt
         nstep = max(int(self._g("nstep_steprun")), 1) if _has(interp, "nstep_steprun") else 1
-        t, h, n = self.engine.t, 0.5 * dt, 0
-        while t < tstop - dt / 2:
-            for _ in range(nstep):
-                t = (t + h) + h
-            n += nstep
+        n = continuerun_steps(self.engine.t, tstop, dt, nstep, span)
         self.native_runs += 1
         self.advance(n, span, interactive=True)
         return 1.0

@@ -106,7 +106,7 @@ def resolve(pointer, low: Lowered, nm, span=None) -> tuple[RecSource | None, Cal
                 for nm_ in names:
                     if blk.mech.range_name(nm_) == var or (nm_ in blk.mech.ion_currents and nm_ == var):
                         return RecSource(kind, bi, nm_, inst), None
-            if var in blk.mech.ions:
+            if var in blk.mech.ion_reads:
                 return RecSource("param", bi, var, inst), None
         return None, pointer.get
     if isinstance(pointer, MemberRef):

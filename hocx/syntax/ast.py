@@ -81,6 +81,7 @@ class SectionRef(Expr):
     """``soma``, ``dend[2]``: designates a section (prefix, base of ``.``, connect)."""
     name: str
     index: Optional[Expr] = None
+    more: tuple = ()          # further subscripts of a multi-dimensional array: d[i][j]
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,6 +219,15 @@ class ShortFor(Stmt):
 
 @dataclass(frozen=True, eq=False)
 class IterFor(Stmt):
+    name: str
+    args: tuple
+    body: Stmt
+
+
+@dataclass(frozen=True, eq=False)
+class ObjIterFor(Stmt):
+    """``for obj.iter(args) stmt``: an iterator method of a template instance."""
+    base: Expr
     name: str
     args: tuple
     body: Stmt

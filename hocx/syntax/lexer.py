@@ -82,6 +82,8 @@ def tokenize(text: str, origin: str = "<string>", line: int = 1, hx: bool = Fals
             line += 1
             line_start = i
             continue
+        if c == "\x1a":                    # DOS end-of-file mark: nrniv stops reading
+            break
         if c == "\n":
             yield _tok("NL", "\n", line, col, line, col + 1, i)
             last_type = "NL"
@@ -124,6 +126,15 @@ def tokenize(text: str, origin: str = "<string>", line: int = 1, hx: bool = Fals
             if len(s) > 255:
                 raise err(f"Name too long: {s[:40]}...", i)
             t = "MEMBER" if last_type == "DOT" else kw.get(s, "NAME")
+            if s == "help" and last_type == "NL":
+                # nrniv: `help topic` at the start of a top-level line takes the rest of
+                # the line as its topic (headless it does nothing)
+                j = text.find("\n", i)
+                j = n if j < 0 else j
+                yield _tok("K_HELP", text[i:j], line, col, line, col + (j - i), i)
+                last_type = "K_HELP"
+                i = j
+                continue
             yield _tok(t, s, line, col, line, col + len(s), i)
             last_type = t
             i = m.end()

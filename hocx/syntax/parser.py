@@ -20,6 +20,7 @@ from .. import _resources
 from ..errors import HocError, HocSyntaxError, Span
 from . import ast as A
 from .lexer import tokenize
+from .tables import build_parser
 from .transform import Callbacks, ToAst
 
 # interpreter kind -> token type
@@ -60,6 +61,11 @@ class TokenFeed(Lexer):
         return iter(data)
 
 
+#: the grammar file and the lark options its tables are built with (setup.py writes
+#: the packaged tables from these)
+GRAMMAR = "hoc.lark"
+PARSER_OPTIONS = dict(start="item", parser="lalr", lexer=TokenFeed, maybe_placeholders=False)
+
 _LARK: Lark | None = None
 _BUILDER = ToAst()
 
@@ -68,13 +74,10 @@ def lark_parser() -> Lark:
     """The LALR parser; it builds our AST directly while reducing (no lark tree)."""
     global _LARK
     if _LARK is None:
-        options = dict(start="item", parser="lalr", lexer=TokenFeed,
-                       transformer=Callbacks(_BUILDER), maybe_placeholders=False)
-        grammar = _resources.grammar_text("hoc.lark")
-        try:   # the LALR tables are cached in the temp folder (keyed on the grammar's hash)
-            _LARK = Lark(grammar, cache=True, **options)
-        except Exception:  # noqa: BLE001 - an unusable cache only costs start-up time
-            _LARK = Lark(grammar, **options)
+        # the LALR tables come from checked JSON (never pickle): see syntax/tables.py
+        _LARK = build_parser(_resources.grammar_text(GRAMMAR), GRAMMAR,
+                             packaged_dir=_resources.packaged_dir("grammar"),
+                             transformer=Callbacks(_BUILDER), **PARSER_OPTIONS)
     return _LARK
 
 

@@ -161,25 +161,27 @@ class ToAst:
         return A.TopLevel(stmt.span, stmt, echo)
 
     def pair_prefixes(self, stmts: list, top: bool = False) -> list:
-        """``objexpr stmt`` where stmt is an expression statement: pair them as a prefix."""
+        """``objexpr stmt`` where stmt is on the same line: pair them as a prefix.
+
+        nrniv's rule is right-recursive (``ob stmt`` where stmt may itself be
+        ``ob stmt``), so ``a.f()  b.f()  c.f()`` nests as a.f() (b.f() (c.f())).
+        """
         out: list = []
-        i = 0
-        while i < len(stmts):
-            s = stmts[i]
-            if (i + 1 < len(stmts) and isinstance(s, A.ExprStmt)
-                    and isinstance(s.expr, (A.Member, A.MemberCall, A.Name, A.Arg, A.SectionRef))
-                    and not (isinstance(s.expr, A.Name) and s.expr.kind != "obj")
-                    and stmts[i + 1].span.line == s.span.end_line):
-                out.append(A.Prefixed(s.span, s.expr, stmts[i + 1]))
-                i += 2
-                continue
-            if top and out:
-                raise self.error("syntax error", s.span)
-            out.append(s)
-            i += 1
+        for s in reversed(stmts):
+            if (out and self._prefix_ok(s) and out[-1].span.line == s.span.end_line):
+                out[-1] = A.Prefixed(s.span, s.expr, out[-1])
+            else:
+                out.append(s)
+        out.reverse()
         if top and len(out) > 1:
             raise self.error("syntax error", out[1].span)
         return out
+
+    @staticmethod
+    def _prefix_ok(s) -> bool:
+        return (isinstance(s, A.ExprStmt)
+                and isinstance(s.expr, (A.Member, A.MemberCall, A.Name, A.Arg, A.SectionRef))
+                and not (isinstance(s.expr, A.Name) and s.expr.kind != "obj"))
 
     def definition(self, meta, ch):
         kind = str(ch[0])
@@ -292,6 +294,10 @@ class ToAst:
     def iter_for(self, meta, ch):
         return A.IterFor(self.sp(meta), str(ch[1]), tuple(ch[3]), ch[5])
 
+    def obj_iter_for(self, meta, ch):
+        args = next((c for c in ch if isinstance(c, list)), [])
+        return A.ObjIterFor(self.sp(meta), ch[1], str(ch[3]), tuple(args), ch[-1])
+
     def for_x(self, meta, ch):
         return A.ForX(self.sp(meta), str(ch[2]), None, ch[4])
 
@@ -362,7 +368,7 @@ class ToAst:
 
     def section(self, meta, ch):
         n = self.nodes(ch)
-        return A.SectionRef(self.sp(meta), str(ch[0]), n[0] if n else None)
+        return A.SectionRef(self.sp(meta), str(ch[0]), n[0] if n else None, tuple(n[1:]))
 
     # ---------------------------------------------------------- expressions
     def assign(self, meta, ch):

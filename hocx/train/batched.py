@@ -9,10 +9,13 @@ mechanisms (elementwise) broadcast, and values the runs share (the axial coeffic
 ``(n, 1)``.  The tree solve is unrolled level by level with the layout baked in (structure
 only; compile once per structure), each level a small array of its own.
 
+The step itself is :func:`hocx.sim.kernel.advance`, the same code :class:`Program` runs;
+only the :class:`TrailingLayout` (gather, broadcast, axial sums, solve) differs.
+
 Only finitialize goes through ``jax.vmap`` (once per sweep); :func:`varying` finds which of
-its outputs depend on the swept values.  Every operation follows
-:meth:`hocx.sim.integrator.Program.step` and :class:`hocx.sim.solver.TreeSolver` in the
-same order, so each run equals ``run()`` (to rounding).  Models with NetCons use the vmap
+its outputs depend on the swept values.  :class:`TrailingSolver` does
+:class:`hocx.sim.solver.TreeSolver`'s operations in the same order, so each run equals
+``run()`` (to rounding).  Models with NetCons use the vmap
 path (:meth:`BatchedRun.supports`).
 """
 from __future__ import annotations
@@ -25,7 +28,8 @@ import numpy as np
 from jax import lax
 from jax.extend import core as jcore
 
-from ..sim.integrator import children_table, mech_env, with_pointers
+from ..sim import kernel
+from ..sim.integrator import children_table
 from ..sim.solver import MAX_UNROLLED_CHILDREN, tree_levels
 
 #: deeper trees than this use the vmap path (the unrolled solve would compile too long)
@@ -61,8 +65,8 @@ class BatchedRun:
         self.nodes, self.inv, self.ptr = T["nodes"], T["inv"], T["ptr"]
         self.rec, self.perm = T["rec"], T["perm"]
         self.parent = T["parent"]
-        self.children = children_table(low.parent)
-        self.solve = TrailingSolver(low.parent)
+        self.layout = TrailingLayout(self.nodes, self.inv, self.ptr, children_table(low.parent),
+                                     TrailingSolver(low.parent))
 
     @staticmethod
     def supports(sim) -> bool:
@@ -96,80 +100,37 @@ class BatchedRun:
         _, recs = lax.scan(body, (full(carry["v"]), S0, carry["t"]), None, length=self.sim.nsteps)
         return jnp.transpose(jnp.concatenate([full(rec0)[None], recs]), (2, 0, 1))
 
-    # -- one fixed step (Program.step, batch trailing) ----------------------------------
-    def currents(self, v, S, t, P, menv):
-        """rhs and d (n, K) of every mechanism, and their assigned values."""
-        rhs, d, A = jnp.zeros_like(v), jnp.zeros_like(v), []
-        for bi, mech in enumerate(self.mechs):
-            nodes, inv = self.nodes[bi], self.inv[bi]
-            p, s = with_pointers(P["blocks"][bi], self.ptr[bi], v), S[bi]
-            vi = v[nodes]
-            i1, _ = mech.current(jnp, p, s, vi + 0.001, t, menv)
-            i0, asg = mech.current(jnp, p, s, vi, t, menv)
-            g = (i1 - i0) / 0.001
-            A.append({k: jnp.broadcast_to(x, vi.shape) for k, x in asg.items()})
-            if mech.kind == "density":
-                rhs = rhs - _rows(jnp.broadcast_to(i0, vi.shape), inv)
-                d = d + _rows(jnp.broadcast_to(g, vi.shape), inv)
-            elif mech.kind == "electrode":
-                fac = P["pfac"][nodes]
-                rhs = rhs.at[nodes].add(i0 * fac)
-                d = d.at[nodes].add(-(g * fac))
-            else:
-                fac = P["pfac"][nodes]
-                rhs = rhs.at[nodes].add(-(i0 * fac))
-                d = d.at[nodes].add(g * fac)
-        return rhs, d, A
-
+    # -- one fixed step: hocx.sim.kernel with the batch-trailing layout -----------------
     def step(self, v, S, t, P):
         """One fadvance of every run: (v, states, t, assigned)."""
-        menv = mech_env(P, self.usetable)
-        h = 0.5 * P["dt"]
-        t = t + h
-        rhs, d, A = self.currents(v, S, t, P, menv)
-        a, b = P["a"], P["b"]
-        dv = v[self.parent] - v
-        rhs = rhs - b * dv
-        d = d + P["cfac"] * P["cap"]
-        d = d - b
-        rhs = _gather_add(rhs, a * dv, self.children)
-        d = _gather_add(d, -a, self.children)
-        v = v + P["vfac"] * self.solve(d, rhs, a, b)
-        t = t + h
-        S2 = []
-        for bi, mech in enumerate(self.mechs):
-            vi = v[self.nodes[bi]]
-            if mech.advance is None:
-                S2.append(S[bi])
-            else:
-                p = with_pointers(P["blocks"][bi], self.ptr[bi], v)
-                S2.append({k: jnp.broadcast_to(x, vi.shape)
-                           for k, x in mech.advance(jnp, p, S[bi], vi, menv).items()})
-            if mech.after_solve is not None:
-                upd = {k: jnp.broadcast_to(x, vi.shape) for k, x in mech.after_solve(
-                    jnp, P["blocks"][bi], S2[bi], A[bi], vi, {**menv, "t": t}).items()}
-                S2[bi] = {**S2[bi], **{k: x for k, x in upd.items() if k in mech.states}}
-                A[bi] = {**A[bi], **{k: x for k, x in upd.items() if k not in mech.states}}
-        return v, S2, t, A
+        return kernel.advance(self.layout, self.mechs, self.usetable, v, S, t, P, self.parent)
 
     def record(self, v, t, S, A, P):
-        K = v.shape[1]
-        parts = []
-        for (kind, blk, var), idx in zip(self.groups, self.rec):
-            if kind == "t":
-                x = t
-            elif kind == "v":
-                x = v[idx]
-            elif kind == "state":
-                x = S[blk][var][idx]
-            elif kind == "assigned":
-                x = A[blk][var][idx]
-            else:
-                x = P["blocks"][blk][var][idx]
-            parts.append(jnp.broadcast_to(x, (len(idx), K)))
-        if not parts:
-            return jnp.zeros((0, K))
-        return jnp.concatenate(parts)[self.perm]
+        return kernel.record(self.layout, self.groups, self.rec, self.perm, v, t, S, A, P)
+
+
+class TrailingLayout:
+    """:class:`hocx.sim.kernel.Layout` of a sweep: node arrays (n, K), K runs trailing, index
+    arrays static (gathers along unbranched cables become slices), the tree solved by
+    :class:`TrailingSolver`."""
+
+    def __init__(self, nodes, inv, ptr, children, solver):
+        self.nodes, self.inv, self.ptr = nodes, inv, ptr
+        self.children, self.solver = children, solver
+
+    @staticmethod
+    def take(x, idx):
+        return _rows(x, idx)
+
+    @staticmethod
+    def fit(x, shape):
+        return jnp.broadcast_to(x, shape)
+
+    def axial(self, x, contrib):
+        return _gather_add(x, contrib, self.children)
+
+    def solve(self, d, rhs, a, b):
+        return self.solver(d, rhs, a, b)
 
 
 class TrailingSolver:

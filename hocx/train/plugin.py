@@ -116,7 +116,6 @@ class TrainState:
     def _start_value(self, kind, mech, var, table, rows) -> np.ndarray:
         """v_init for ``v``; for a state, its INITIAL value at v_init (host-side hh etc.)."""
         from ..sim.integrator import env_values, mech_env
-        from ..sim.mechanisms import MECHANISMS
         from .simulate import session_env
         interp = self.interp
         try:
@@ -126,12 +125,12 @@ class TrainState:
         v = np.full(len(rows), v_init)
         if kind == "v":
             return v
-        m = MECHANISMS[mech]
+        m = interp.model.registry.spec(mech)
         p = {q: np.asarray(table[m.range_name(q)])[rows] for q in m.params}
         p.update({q: np.asarray(table[q])[rows] if q in table else np.full(len(rows), d)
-                  for q, d in m.ions.items()})
+                  for q, d in m.ion_reads.items()})
         env = session_env(interp)
-        return m.initial(np, p, v, mech_env(env_values(env), env.usetable))[var]
+        return m.initial(np, p, v, mech_env(env_values(env, [m]), m, env.usetable))[var]
 
     @staticmethod
     def _options(args, span) -> dict:

@@ -218,12 +218,12 @@ class DiffSim:
         if rowgeo is not None:
             area, P["a"], P["b"] = geom.coefficients(self.gplan, rowgeo["diam"], rowgeo["L"], rowgeo["Ra"])
             P["pfac"] = 1.0e2 / area
-        menv = mech_env(P, self.env.usetable)
         S = []
         for bi, blk in enumerate(self.low.blocks):
             if blk.mech.initial is not None:
                 p = with_pointers(P["blocks"][bi], blk.pointers, v0)
-                S.append(blk.mech.initial(jnp, p, v0[blk.nodes], menv))
+                S.append(blk.mech.initial(jnp, p, v0[blk.nodes],
+                                          mech_env(P, blk.mech, self.env.usetable)))
             else:
                 S.append({k: jnp.asarray(blk.states[k]) for k in blk.mech.states if k in blk.states})
         for bi, var, idx, x in states_over:
@@ -235,7 +235,7 @@ class DiffSim:
             net0 = {k: jnp.asarray(x) for k, x in self.low.net.state0().items()}
             net0["i"] = jnp.asarray(0, dtype=jnp.int64)
         A = [blk.mech.current(jnp, with_pointers(P["blocks"][bi], blk.pointers, v0), S[bi],
-                              v0[blk.nodes], 0.0, menv)[1]
+                              v0[blk.nodes], 0.0, mech_env(P, blk.mech, self.env.usetable))[1]
              for bi, blk in enumerate(self.low.blocks)]
         t0 = jnp.asarray(0.0)
         rec0 = self.program._gather(v0, t0, S, A, P, data["T"])

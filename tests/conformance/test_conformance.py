@@ -4,7 +4,7 @@ Each ``cNN_*.hoc`` was run by nrniv 9.0.2 as ``nrniv -nobanner FILE -c 'quit()'`
 its ``.json`` holds nrniv's ``stdout`` and ``exit`` status.  hocx runs the same
 command line (``hocx FILE -c 'quit()'``) and must print byte-identical stdout
 and exit with the same status.  Where nrniv failed, hocx must report the error
-in its own format (``file:line:col: error: ...``) naming the same line.
+in its own format (``file:line:col: KIND error: ...``, e.g. ``syntax error``) naming the same line.
 """
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ def test_conformance(case: Path, monkeypatch):
     if want["exit"] != 0:
         # nrniv says "near line N"; hocx must name the same line in its own format
         m = re.search(r"near line (\d+)", want.get("neuron_stderr", ""))
-        diag = re.search(rf"^{re.escape(hoc.name)}:(\d+):(\d+): error: ", got.stderr, re.M)
+        diag = re.search(rf"^{re.escape(hoc.name)}:(\d+):(\d+): (syntax|name|type|runtime|model|numerical) error\b",
+                         got.stderr, re.M)
         assert diag, got.stderr
         if m and not nrniv_call_chain(want["neuron_stderr"]):
             # (for errors inside procs nrniv names the calling line; hocx names the

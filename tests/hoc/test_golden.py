@@ -70,7 +70,12 @@ def test_golden(path: Path, monkeypatch):
     assert type(caught).__name__ == kind, caught.render()
     assert (caught.span.line, caught.span.col) == (line, col), caught.render()
     assert msg in caught.message, caught.render()
-    # every error renders as file:line:col: error: message, the source line and a caret
+    # every error renders as file:line:col: KIND: message (the kind names the class: "syntax
+    # error", "name error", ...), the source line and a caret
     text = caught.render()
-    assert text.startswith(f"{path.name}:{line}:{col}: error: ") or text.startswith(f"{path}:{line}:{col}: error: ")
+    kind_word = {"HocSyntaxError": "syntax error", "HocNameError": "name error",
+                 "HocTypeError": "type error", "HocRuntimeError": "runtime error",
+                 "ModelError": "model error", "NumericalError": "numerical error"}[kind]
+    assert text.startswith(f"{path.name}:{line}:{col}: {kind_word}") or text.startswith(f"{path}:{line}:{col}: {kind_word}")
+    assert ": error:" not in text.splitlines()[0]
     assert "^" in text.splitlines()[2]

@@ -83,7 +83,7 @@ def test_runtime_error_carries_the_call_chain():
     err = e.value
     assert [(f.name, f.call_site.line) for f in err.frames] == [("inner", 2), ("outer", 3)]
     text = err.render()
-    assert text.splitlines()[0] == "chain.hoc:1:20: error: division by zero"
+    assert text.splitlines()[0] == "chain.hoc:1:20: runtime error: division by zero"
     assert "  in proc inner() called from chain.hoc:2:16" in text
 
 

@@ -72,14 +72,14 @@ def build(h):
     blocks = []
     for mname in ("pas", "hh"):
         mech = MECHANISMS[mname]
-        nodes, params = [], {k: [] for k in list(mech.params) + list(mech.ions)}
+        nodes, params = [], {k: [] for k in list(mech.params) + list(mech.ion_reads)}
         for sec in h.allsec():
             for seg in sec:
                 if hasattr(seg, mname):
                     nodes.append(node_of(sec, seg.x))
                     for k in mech.params:
                         params[k].append(getattr(seg, f"{k}_{mname}"))
-                    for k in mech.ions:
+                    for k in mech.ion_reads:
                         params[k].append(getattr(seg, k))
         blocks.append(MechBlock(mech, nodes, {k: np.array(v) for k, v in params.items()}))
     ic_nodes, ic = [], {"del": [], "dur": [], "amp": []}

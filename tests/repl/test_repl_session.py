@@ -163,12 +163,20 @@ def test_toolbar_says_when_the_next_run_recompiles(session):
 def test_errors_cite_the_input_they_come_from(session):
     out = run_simple(session, "proc g() {\n  print 1/0\n}\nx = 1\ng()\n%history\n")
     # the error is inside input 1 (the definition), called from input 3
-    assert "<input 1>:2:9: error: division by zero\n 2 |   print 1/0\n" in out
+    assert "<input 1>:2:9: runtime error: division by zero\n 2 |   print 1/0\n" in out
     assert "in proc g() called from <input 3>:1:1" in out
     assert "   1  proc g() {" in out and "   3  g()" in out
 
 
 def test_deep_recursion_shows_a_short_call_chain(session):
     out = run_simple(session, "func f() { return f($1+1) }\nf(1)\nx = 2\nx\n")
-    assert out.count("in func f() called from") == 4 and "more calls" in out
+    # a run of identical frames is folded: two shown, then "... N more f()"
+    assert out.count("in func f() called from <input 1>") == 2 and " 509 more f()" in out
+    assert "in func f() called from <input 2>:1:1" in out and "more calls" not in out
     assert out.endswith("\t2 \n")
+
+
+def test_deep_mutual_recursion_is_cut_after_four_frames(session):
+    out = run_simple(session, "func f() { return g($1+1) }\nfunc g() { return f($1+1) }\nf(1)\nx = 3\nx\n")
+    assert out.count(" called from") == 4 and "more calls" in out
+    assert out.endswith("\t3 \n")

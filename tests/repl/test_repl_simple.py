@@ -30,7 +30,7 @@ def test_error_then_correct_line_keeps_the_session(fake):
 
 def test_error_is_rendered_with_location_and_caret(fake):
     out = run_simple(fake, "nosuch + 1\n")
-    assert "<input 1>:1:1: error: undefined variable nosuch" in out
+    assert "<input 1>:1:1: name error: undefined variable nosuch" in out
     assert " 1 | nosuch + 1" in out
     assert "^" in out
 

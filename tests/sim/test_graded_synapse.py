@@ -10,7 +10,7 @@ import pytest
 
 from hocx.api import Session
 from hocx.errors import HocError
-from hocx.sim.mechanisms import GLUTAMATE, IONOTROPIC
+from hocx.spec.builtin import GLUTAMATE, IONOTROPIC
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {"dt": 0.025}
@@ -31,7 +31,7 @@ def test_mechanism_matches_reference(mech):
     v = np.array([-65.0, -40.0, 10.0])
     s0 = mech.initial(np, p, v, ENV)
     assert np.allclose(s0["s"], 0.2)
-    s1 = mech.advance(np, p, s0, v, ENV)["s"]
+    s1 = mech.update(np, p, s0, v, ENV)["s"]
     d = mech.params
     want = [_ref_step(0.2, vp, 0.025, d["gS"], d["e_syn"], d["k_minus"], d["v_th"], d["delta"])
             for vp in p["vpre"]]

@@ -6,7 +6,7 @@ import cables
 from hocx.errors import NumericalError
 from hocx.sim.engine import Simulator
 from hocx.sim.integrator import Env, RecSource
-from hocx.sim.mechanisms import hh
+from hocx.spec.builtin import hh
 
 
 def ball_and_stick(gnabar=0.12, amp=0.3, dend_nseg=5):

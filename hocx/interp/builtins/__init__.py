@@ -21,6 +21,11 @@ MODULES = (
     "sectionref",    # SectionRef
     "pointprocess",  # IClamp, ExpSyn, ... generic over the mechanism registry
     "netcon",        # NetCon
+    "mechtype",      # MechanismType
+    "legacy_load",   # load_proc, load_func, load_template
+    "parallel",      # ParallelContext (one host)
+    "finithandler",  # FInitializeHandler
+    "signatures",    # last: wraps the built-ins above with nrniv's argument-count/type checks
 )
 
 

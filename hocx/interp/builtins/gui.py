@@ -119,7 +119,7 @@ GUI_CLASSES: dict[str, type[GuiObject]] = {
     "PlotShape": _gui_class("PlotShape"),
     "Shape": _gui_class("Shape", returns={"show": 1.0, "view": 1.0, "flush": 1.0}, default=0.0),
     "Deck": _gui_class("Deck", returns={"flip_to": -1.0}),
-    "PWManager": _gui_class("PWManager", default=0.0),
+    "PWManager": _gui_class("PWManager", default=0.0, returns={"manager": -1.0}),
     "RangeVarPlot": _gui_class("RangeVarPlot"),
     "SymChooser": _gui_class("SymChooser", default=0.0),
     "TextEditor": _gui_class("TextEditor", default=0.0),

@@ -167,6 +167,14 @@ class Vector(VectorAnalysis, VectorFileIO, HocObject):
     def __len__(self) -> int:
         return self._n
 
+    def __array__(self, dtype=None, copy=None):
+        """numpy's view of the elements: ``np.asarray(vec)`` shares memory (until a resize)."""
+        arr = self.x if dtype is None else self.x.astype(dtype, copy=False)
+        return arr.copy() if copy else arr
+
+    def __repr__(self) -> str:
+        return f"{HocObject.__repr__(self)} (size {self._n})"
+
     def _index(self, index: Any, span: Span | None) -> int:
         i = c_int(as_float(index[0] if isinstance(index, (tuple, list)) else index))
         if isinstance(index, (tuple, list)) and len(index) != 1:

@@ -1,26 +1,15 @@
-"""Mechanism dynamics (BREAKPOINT currents, INITIAL, state updates), one module per mechanism.
+"""The built-in mechanisms the integrator steps, as :class:`hocx.spec.MechSpec` objects.
 
-Each module defines one :class:`~hocx.sim.mechanisms.base.Mechanism` object; ``MECHANISMS``
-maps NEURON's mechanism name to it, in NEURON's type order (the order currents are summed
-into the right-hand side and states are updated).
+Nothing is declared here: this is the simulated subset of :data:`hocx.spec.builtin.BUILTIN_SPECS`
+in NEURON's type order, for code that lowers arrays without a session (tests built from the
+real NEURON package).  A session's lowering takes its specs from the model's registry.
 """
 from __future__ import annotations
 
-from .base import Mechanism
-from .pas import PAS
-from .hh import HH
-from .iclamp import ICLAMP
-from .alphasyn import ALPHASYNAPSE
-from .seclamp import SECLAMP
-from .expsyn import EXPSYN
-from .exp2syn import EXP2SYN
-from .ionotropic import IONOTROPIC
-from .glutamate import GLUTAMATE
-from .vclamp import VCLAMP
+from ...spec import MechSpec
+from ...spec.builtin import BUILTIN_SPECS
 
 #: NEURON's mechanism type order for the built-ins we simulate.
-MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (PAS, HH, ICLAMP, ALPHASYNAPSE, EXPSYN, EXP2SYN, SECLAMP, VCLAMP,
-                                                  IONOTROPIC, GLUTAMATE)}
+MECHANISMS: dict[str, MechSpec] = {s.name: s for s in BUILTIN_SPECS if s.simulated}
 
-__all__ = ["Mechanism", "MECHANISMS", "PAS", "HH", "ICLAMP", "ALPHASYNAPSE", "SECLAMP", "EXPSYN", "EXP2SYN",
-           "IONOTROPIC", "GLUTAMATE", "VCLAMP"]
+__all__ = ["MechSpec", "MECHANISMS"]

@@ -7,7 +7,7 @@ after_cvode``); that is the value recorded.
 """
 from __future__ import annotations
 
-from .base import Mechanism
+from .. import A, Kind, MechSpec, P
 
 
 def _current(xp, p, s, v, t, env):
@@ -24,12 +24,10 @@ def _after_solve(xp, p, s, asg, v, env):
     return {"i": xp.where(asg["on"] > 0.0, (asg["vc"] - v) / p["rs"], 0.0)}
 
 
-SECLAMP = Mechanism(
-    name="SEClamp",
-    kind="electrode",
-    params={"rs": 1.0, "dur1": 0.0, "amp1": 0.0, "dur2": 0.0, "amp2": 0.0, "dur3": 0.0, "amp3": 0.0},
-    states=(),
-    assigned=("i", "vc"),
-    current=_current,
-    after_solve=_after_solve,
-)
+SECLAMP = MechSpec(
+    name="SEClamp", kind=Kind.POINT_PROCESS,
+    variables=(P("rs", 1.0, "megohm"), P("dur1", 0.0, "ms"), P("amp1", 0.0, "mV"),
+               P("dur2", 0.0, "ms"), P("amp2", 0.0, "mV"), P("dur3", 0.0, "ms"), P("amp3", 0.0, "mV"),
+               A("i", "nA"), A("vc", "mV"), A("on", visible=False)),
+    electrode_current="i", current=_current, after_solve=_after_solve,
+    doc="single-electrode voltage clamp")

@@ -3,7 +3,7 @@
 evaluated at the mid-step time."""
 from __future__ import annotations
 
-from .base import Mechanism
+from .. import A, Kind, MechSpec, P
 
 
 def _current(xp, p, s, v, t, env):
@@ -15,11 +15,8 @@ def _current(xp, p, s, v, t, env):
     return i, {"i": i, "g": g + 0.0 * v}
 
 
-ALPHASYNAPSE = Mechanism(
-    name="AlphaSynapse",
-    kind="point",
-    params={"onset": 0.0, "tau": 0.1, "gmax": 0.0, "e": 0.0},
-    states=(),
-    assigned=("i", "g"),
-    current=_current,
-)
+ALPHASYNAPSE = MechSpec(
+    name="AlphaSynapse", kind=Kind.POINT_PROCESS,
+    variables=(P("onset", 0.0, "ms"), P("tau", 0.1, "ms"), P("gmax", 0.0, "uS"), P("e", 0.0, "mV"),
+               A("i", "nA"), A("g", "uS", visible=False)),
+    nonspecific_current="i", current=_current, doc="alpha-function synaptic conductance")

@@ -6,7 +6,7 @@ event adds ``weight·factor`` to both A and B.  ``i = g·(v − e)`` (nA, outwar
 """
 from __future__ import annotations
 
-from .base import Mechanism
+from .. import A, Kind, MechSpec, P, S
 
 
 def clamp_tau1(xp, tau1, tau2):
@@ -45,15 +45,10 @@ def _receive(xp, p, s, w):
     return {"A": s["A"] + w * f, "B": s["B"] + w * f}
 
 
-EXP2SYN = Mechanism(
-    name="Exp2Syn",
-    kind="point",
-    params={"tau1": 0.1, "tau2": 10.0, "e": 0.0},
-    states=("A", "B"),
-    assigned=("i", "g"),
-    current=_current,
-    initial=_initial,
-    advance=_advance,
-    receive=_receive,
-    init_params=_init_params,
-)
+EXP2SYN = MechSpec(
+    name="Exp2Syn", kind=Kind.POINT_PROCESS,
+    variables=(P("tau1", 0.1, "ms"), P("tau2", 10.0, "ms"), P("e", 0.0, "mV"),
+               A("i", "nA"), A("g", "uS"), S("A", "uS"), S("B", "uS")),
+    nonspecific_current="i", net_receive=1,
+    current=_current, initial=_initial, update=_advance, receive=_receive,
+    init_params=_init_params, doc="synapse with double-exponential conductance")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Mechanism
+from .. import A, IonUse, Kind, MechSpec, P, S
 
 TABLE_VMIN, TABLE_VMAX, TABLE_N = -100.0, 100.0, 200
 
@@ -94,29 +94,33 @@ def _initial(xp, p, v, env):
     return {"m": minf + 0.0 * v, "h": hinf + 0.0 * v, "n": ninf + 0.0 * v}
 
 
-def _cnexp(xp, x, xinf, xtau, dt):
-    return x + (1.0 - xp.exp(dt * (-1.0 / xtau))) * (-(xinf / xtau) / (-1.0 / xtau) - x)
-
-
-def _advance(xp, p, s, v, env):
+def _cnexp_coeffs(xp, p, s, v, env):
+    """``x' = (xinf − x)/xtau`` as ``a + b·x``: ``a = xinf/xtau``, ``b = (−1.0)/xtau`` (nocmodl's
+    symbolic form, so the integrator's cnexp reproduces hh.c's expression bit for bit)."""
     minf, mtau, hinf, htau, ninf, ntau = rates(xp, v, env)
-    dt = env["dt"]
-    return {
-        "m": _cnexp(xp, s["m"], minf, mtau, dt),
-        "h": _cnexp(xp, s["h"], hinf, htau, dt),
-        "n": _cnexp(xp, s["n"], ninf, ntau, dt),
-    }
+    return {"m": (minf / mtau, -1.0 / mtau), "h": (hinf / htau, -1.0 / htau),
+            "n": (ninf / ntau, -1.0 / ntau)}
 
 
-HH = Mechanism(
-    name="hh",
-    kind="density",
-    params={"gnabar": 0.12, "gkbar": 0.036, "gl": 0.0003, "el": -54.3},
-    states=("m", "h", "n"),
-    assigned=("gna", "gk", "ina", "ik", "il"),
-    current=_current,
-    initial=_initial,
-    advance=_advance,
-    ions={"ena": 50.0, "ek": -77.0},
-    ion_currents=("ina", "ik"),
-)
+def _derivative(xp, p, s, v, env):
+    """The DERIVATIVE block ``states``: m' = (minf − m)/mtau, ..."""
+    minf, mtau, hinf, htau, ninf, ntau = rates(xp, v, env)
+    return {"m": (minf - s["m"]) / mtau, "h": (hinf - s["h"]) / htau, "n": (ninf - s["n"]) / ntau}
+
+
+def tables(globals_: dict, celsius: float) -> dict:
+    """hh's step-wide values at ``celsius``: the q10 factor and the rate table."""
+    return {"q10": q10_factor(celsius), "hh_table": lookup_table(build_table(celsius))}
+
+
+HH = MechSpec(
+    name="hh", kind=Kind.DENSITY,
+    variables=(P("gnabar", 0.12, "S/cm2"), P("gkbar", 0.036, "S/cm2"), P("gl", 0.0003, "S/cm2"),
+               P("el", -54.3, "mV"), A("gna", "S/cm2"), A("gk", "S/cm2"), A("il", "mA/cm2"),
+               S("m"), S("h"), S("n")),
+    ions=(IonUse("na", read=("ena",), write=("ina",)), IonUse("k", read=("ek",), write=("ik",))),
+    nonspecific_current="il",
+    current=_current, initial=_initial, method="cnexp", cnexp_coeffs=_cnexp_coeffs,
+    derivative=_derivative,
+    tables=tables, flags=(("usetable", "usetable_hh", 1.0),),
+    doc="Hodgkin-Huxley squid channels")

@@ -15,7 +15,7 @@ unchanged model starts as Jaxley's does.
 """
 from __future__ import annotations
 
-from .base import Mechanism
+from .. import A, Kind, MechSpec, P, PTR, S
 
 #: Jaxley's ``save_exp`` clip: exp(min(x, 20))
 EXP_CLIP = 20.0
@@ -52,19 +52,15 @@ def advance(xp, p, s, v, env):
 IONOTROPIC_PARAMS = {"gS": 1e-4, "e_syn": 0.0, "k_minus": 0.025, "v_th": -35.0, "delta": 10.0, "s0": 0.2}
 
 
-def graded(name: str, params: dict[str, float]) -> Mechanism:
+def graded(name: str, params: dict[str, float]) -> MechSpec:
     """A graded synapse with these equations under ``name`` with these defaults."""
-    return Mechanism(
-        name=name,
-        kind="point",
-        params=dict(params),
-        states=("s",),
-        assigned=("i", "g"),
-        current=current,
-        initial=initial,
-        advance=advance,
-        pointers=("vpre",),
-    )
+    units = {"gS": "uS", "e_syn": "mV", "k_minus": "/ms", "v_th": "mV", "delta": "mV", "s0": ""}
+    return MechSpec(
+        name=name, kind=Kind.POINT_PROCESS,
+        variables=(*(P(k, d, units[k]) for k, d in params.items()), A("i", "nA"), A("g", "uS"),
+                   S("s"), PTR("vpre", "mV")),
+        nonspecific_current="i", current=current, initial=initial, update=advance,
+        doc="graded synapse driven by the presynaptic voltage (setpointer syn.vpre, pre.v(x))")
 
 
 IONOTROPIC = graded("IonotropicSynapse", IONOTROPIC_PARAMS)

@@ -17,7 +17,7 @@ with secondorder = 0.
 """
 from __future__ import annotations
 
-from .base import Mechanism
+from .. import A, Kind, MechSpec, P, S
 
 
 def _vstim(xp, p, t):
@@ -79,14 +79,13 @@ def _initial(xp, p, v, env):
     return {"e": z, "e0": z, "vo": v + z, "vo0": v + z, "vi": v + z, "vi0": v + z}
 
 
-VCLAMP = Mechanism(
-    name="VClamp",
-    kind="electrode",
-    params={"dur0": 0.0, "dur1": 0.0, "dur2": 0.0, "amp0": 0.0, "amp1": 0.0, "amp2": 0.0,
-            "gain": 1e5, "rstim": 1.0, "tau1": 0.001, "tau2": 0.0, "fac": 0.0},
-    states=("e", "vo", "vi", "e0", "vo0", "vi0"),
-    assigned=("i", "tc", "stim"),
-    current=_current,
-    initial=_initial,
-    after_solve=_after_solve,
-)
+VCLAMP = MechSpec(
+    name="VClamp", kind=Kind.POINT_PROCESS,
+    variables=(P("dur", 0.0, "ms", size=3), P("amp", 0.0, "mV", size=3), P("gain", 1e5),
+               P("rstim", 1.0, "megohm"), P("tau1", 0.001, "ms"), P("tau2", 0.0, "ms"),
+               P("e0", 0.0, "mV", stepped=True), P("vo0", 0.0, "mV", stepped=True),
+               P("vi0", 0.0, "mV", stepped=True), P("fac", 0.0),
+               A("i", "nA"), A("tc", "ms", visible=False), A("stim", "mV", visible=False),
+               S("e", "mV"), S("vo", "mV"), S("vi", "mV")),
+    electrode_current="i", current=_current, initial=_initial, after_solve=_after_solve,
+    doc="two-electrode voltage clamp")

@@ -5,7 +5,7 @@ mid-step time the integrator passes as ``t``.
 """
 from __future__ import annotations
 
-from .base import Mechanism
+from .. import A, Kind, MechSpec, P
 
 
 def _current(xp, p, s, v, t, env):
@@ -14,11 +14,7 @@ def _current(xp, p, s, v, t, env):
     return i, {"i": i}
 
 
-ICLAMP = Mechanism(
-    name="IClamp",
-    kind="electrode",
-    params={"del": 0.0, "dur": 0.0, "amp": 0.0},
-    states=(),
-    assigned=("i",),
-    current=_current,
-)
+ICLAMP = MechSpec(
+    name="IClamp", kind=Kind.POINT_PROCESS,
+    variables=(P("del", 0.0, "ms"), P("dur", 0.0, "ms"), P("amp", 0.0, "nA"), A("i", "nA")),
+    electrode_current="i", current=_current, doc="current pulse")

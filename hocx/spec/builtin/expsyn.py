@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from .base import Mechanism
+from .. import A, Kind, MechSpec, P, S
 
 
 def _current(xp, p, s, v, t, env):
@@ -25,14 +25,9 @@ def _receive(xp, p, s, w):
     return {"g": s["g"] + w}
 
 
-EXPSYN = Mechanism(
-    name="ExpSyn",
-    kind="point",
-    params={"tau": 0.1, "e": 0.0},
-    states=("g",),
-    assigned=("i",),
-    current=_current,
-    initial=_initial,
-    advance=_advance,
-    receive=_receive,
-)
+EXPSYN = MechSpec(
+    name="ExpSyn", kind=Kind.POINT_PROCESS,
+    variables=(P("tau", 0.1, "ms"), P("e", 0.0, "mV"), A("i", "nA"), S("g", "uS")),
+    nonspecific_current="i", net_receive=1,
+    current=_current, initial=_initial, update=_advance, receive=_receive,
+    doc="synapse with single-exponential conductance")

@@ -1,0 +1,188 @@
+"""``MechanismType(0|1)``: list, select, insert and remove mechanisms by index or name.
+
+``MechanismType(0)`` lists the density mechanisms (and ions) of the model's
+mechanism registry, ``MechanismType(1)`` the point processes and artificial
+cells, in NEURON's mechanism-type order (``internal_type``).  ``select(i|name)``
+picks one; ``selected([strdef])`` returns its index (and writes its name);
+``make()`` inserts the selected density mechanism into the accessed section,
+``remove()`` takes it out; ``pp_begin()/pp_next()`` walk the point processes of the
+selected type located in the accessed section; ``is_netcon_target(i)``,
+``has_net_event(i)``, ``is_artificial(i)`` describe a point type; ``action`` and
+``menu`` are GUI calls and do nothing headless.
+"""
+from __future__ import annotations
+
+from ...errors import HocRuntimeError, HocTypeError, Span
+from ..objects import HocObject, StrRef, as_float, as_str
+
+# NEURON 9.0.2's type numbers of its built-in mechanisms (nrniv's MechanismType listing);
+# mechanisms NEURON does not build in get the numbers after these, in registry order.
+NEURON_TYPES = {
+    "morphology": 2, "capacitance": 3, "pas": 4, "extracellular": 5, "fastpas": 6,
+    "IClamp": 7, "AlphaSynapse": 8, "ExpSyn": 9, "Exp2Syn": 10, "SEClamp": 11, "VClamp": 12,
+    "OClamp": 13, "APCount": 14, "na_ion": 15, "k_ion": 16, "hh": 17, "NetStim": 18,
+    "IntFire1": 19, "IntFire2": 20, "IntFire4": 21, "PointProcessMark": 22, "PatternStim": 23,
+}
+
+
+def mechanism_table(registry) -> list:
+    """Every registered mechanism with its internal type number, in that order."""
+    mechs = list(registry)
+    nxt = max(NEURON_TYPES.values()) + 1
+    numbered = []
+    for m in mechs:
+        n = NEURON_TYPES.get(m.name)
+        if n is None:
+            n, nxt = nxt, nxt + 1
+        numbered.append((n, m))
+    numbered.sort(key=lambda p: p[0])
+    return numbered
+
+
+class MechanismType(HocObject):
+    hoc_class = "MechanismType"
+    hoc_objfuncs = ("pp_begin", "pp_next")
+    hoc_doc = {
+        "count": "number of mechanisms of this kind",
+        "select": "select(i) or select(\"name\")",
+        "selected": "selected([strdef]): index of the selection (and its name)",
+        "internal_type": "NEURON's mechanism type number of the selection",
+        "make": "insert the selected density mechanism into the accessed section",
+        "remove": "uninsert the selected density mechanism from the accessed section",
+        "pp_begin": "first point process of the selected type in the accessed section",
+        "pp_next": "the next one (NULLobject at the end)",
+        "is_netcon_target": "is_netcon_target(i): 1 if the type has a NET_RECEIVE block",
+        "has_net_event": "has_net_event(i): 1 if the type emits events itself",
+        "is_artificial": "is_artificial(i): 1 for an artificial cell",
+        "action": "GUI action string (stored, never run headless)",
+        "menu": "GUI menu: nothing headless",
+    }
+
+    def __init__(self, interp=None, args=None, span: Span | None = None):
+        super().__init__(interp, args, span)
+        if not args or len(args) > 1:
+            raise HocTypeError("MechanismType(0|1): one argument", span)
+        self.point = as_float(args[0]) != 0
+        model = getattr(interp, "model", None)
+        if model is None:
+            raise HocRuntimeError("MechanismType needs the cable model", span)
+        self.model = model
+        self.entries = [(n, m) for n, m in mechanism_table(model.registry)
+                        if bool(m.is_point) == self.point]
+        self.index = 0
+        self.action_text = ""
+        self._walk: list = []
+
+    # ---- selection ---------------------------------------------------------------
+    def _mech(self, i: int | None = None):
+        i = self.index if i is None else i
+        if not 0 <= i < len(self.entries):
+            return None
+        return self.entries[i][1]
+
+    def m_count(self, args, span=None):
+        return float(len(self.entries))
+
+    def m_select(self, args, span=None):
+        if len(args) != 1:
+            raise HocTypeError("select(i) or select(\"name\")", span)
+        a = args[0]
+        if isinstance(a, (str, StrRef)):
+            name = as_str(a)
+            for k, (_, m) in enumerate(self.entries):
+                if m.name == name:
+                    self.index = k
+                    return 0.0
+            return 0.0           # NEURON leaves the selection as it was
+        i = int(as_float(a))
+        if 0 <= i < len(self.entries):
+            self.index = i
+        return 0.0
+
+    def m_selected(self, args, span=None):
+        if args:
+            if not isinstance(args[0], StrRef):
+                raise HocTypeError("selected(strdef): the argument must be a string variable", span)
+            m = self._mech()
+            args[0].set(m.name if m is not None else "")
+        return float(self.index)
+
+    def m_internal_type(self, args, span=None):
+        if not 0 <= self.index < len(self.entries):
+            return 0.0
+        return float(self.entries[self.index][0])
+
+    # ---- descriptions of point types ---------------------------------------------
+    def _point_arg(self, args, span):
+        if not self.point:
+            return None
+        m = self._mech(int(as_float(args[0])) if args else None)
+        return m
+
+    def m_is_netcon_target(self, args, span=None):
+        m = self._point_arg(args, span)
+        return 1.0 if m is not None and getattr(m, "net_receive", 0) > 0 else 0.0
+
+    def m_is_artificial(self, args, span=None):
+        m = self._point_arg(args, span)
+        return 1.0 if m is not None and m.kind == "artificial" else 0.0
+
+    def m_has_net_event(self, args, span=None):
+        # in NEURON's built-in library only the artificial cells with NET_RECEIVE emit events
+        m = self._point_arg(args, span)
+        return 1.0 if (m is not None and m.kind == "artificial"
+                       and getattr(m, "net_receive", 0) > 0 and m.name != "PatternStim") else 0.0
+
+    # ---- model changes -------------------------------------------------------------
+    def m_make(self, args, span=None):
+        m = self._mech()
+        if m is None:
+            return 0.0
+        if self.point:
+            raise HocRuntimeError(
+                "MechanismType(1).make(objref) is not supported by hocx", span,
+                hint=f"create the point process with `objref p` then `p = new {m.name}(x)`")
+        self.model.cas(span).insert(m.name, span)
+        return 0.0
+
+    def m_remove(self, args, span=None):
+        m = self._mech()
+        if m is None or self.point:
+            return 0.0
+        sec = self.model.cas(span)
+        if sec.has_mech(m.name):
+            sec.uninsert(m.name, span)
+        return 0.0
+
+    def m_pp_begin(self, args, span=None):
+        m = self._mech()
+        if m is None or not self.point:
+            return None
+        sec = self.model.cas(span)
+        every = self.model.point_processes
+        pps = [pp for pp in every
+               if getattr(pp, "section", None) is sec
+               and getattr(getattr(pp, "mechanism", None), "name", None) == m.name]
+        # NEURON walks the nodes from 0 to 1; on one node the newest comes first
+        order = {id(pp): k for k, pp in enumerate(every)}
+        pps.sort(key=lambda pp: (self.model.loc(pp), -order[id(pp)]))
+        self._walk = pps[1:]
+        return pps[0] if pps else None
+
+    def m_pp_next(self, args, span=None):
+        if not self._walk:
+            return None
+        return self._walk.pop(0)
+
+    # ---- GUI -----------------------------------------------------------------------
+    def m_action(self, args, span=None):
+        self.action_text = as_str(args[0]) if args else ""
+        return 0.0
+
+    def m_menu(self, args, span=None):
+        return 0.0
+
+
+def install(interp) -> None:
+    interp.register_class("MechanismType", MechanismType,
+                          doc="list, select, insert and remove mechanisms (0: density, 1: point)")

@@ -1,0 +1,56 @@
+"""NEURON's built-in mechanisms as specs, in NEURON's type order.
+
+The simulated ones have their dynamics in one module each (``hh.py``, ``pas.py``, ...);
+``morphology``, ``capacitance``, the ions, ``APCount``, ``NetStim`` and ``IntFire1`` are
+declared here (capacitance and the ions are handled by the integrator itself, NetStim by the
+event layer).  Defaults are the ones NEURON 9.0.2 reports before finitialize.
+"""
+from __future__ import annotations
+
+from .. import ION_DEFAULTS, A, Kind, MechSpec, P
+from .alphasyn import ALPHASYNAPSE
+from .exp2syn import EXP2SYN
+from .expsyn import EXPSYN
+from .glutamate import GLUTAMATE
+from .hh import HH
+from .iclamp import ICLAMP
+from .ionotropic import IONOTROPIC
+from .pas import PAS
+from .seclamp import SECLAMP
+from .vclamp import VCLAMP
+
+
+def _ion(ion: str, inside: str, outside: str, doc: str) -> MechSpec:
+    e = "e" + ion
+    return MechSpec(f"{ion}_ion", Kind.ION, (
+        P(e, ION_DEFAULTS[e], "mV"), P(inside, ION_DEFAULTS[inside], "mM"),
+        P(outside, ION_DEFAULTS[outside], "mM"), A("i" + ion, "mA/cm2")), doc=doc)
+
+
+MORPHOLOGY = MechSpec("morphology", Kind.DENSITY, (P("diam", 500.0, "um"),), doc="section diameter",
+                      suffixed=False)
+CAPACITANCE = MechSpec("capacitance", Kind.DENSITY, (P("cm", 1.0, "uF/cm2"), A("i_cap", "mA/cm2")),
+                       doc="membrane capacitance (in every section)", suffixed=False)
+NA_ION = _ion("na", "nai", "nao", "sodium ion")
+K_ION = _ion("k", "ki", "ko", "potassium ion")
+CA_ION = _ion("ca", "cai", "cao", "calcium ion")
+APCOUNT = MechSpec("APCount", Kind.POINT_PROCESS, (
+    P("n", 0.0, ""), P("thresh", -20.0, "mV"), P("time", 0.0, "ms"), A("firing", "")),
+    doc="action potential counter")
+NETSTIM = MechSpec("NetStim", Kind.ARTIFICIAL_CELL, (
+    P("interval", 10.0, "ms"), P("number", 10.0, ""), P("start", 50.0, "ms"), P("noise", 0.0, "")),
+    net_receive=1, doc="spike generator")
+INTFIRE1 = MechSpec("IntFire1", Kind.ARTIFICIAL_CELL, (
+    P("tau", 10.0, "ms"), P("refrac", 5.0, "ms"), A("m", "")),
+    net_receive=1, doc="leaky integrate-and-fire cell")
+
+#: the built-ins in NEURON's type order (the order currents are summed and states updated)
+#: (NEURON 9: morphology 2, capacitance 3, pas 4, IClamp 7, ..., na_ion 15, k_ion 16, hh 17, NetStim 18)
+BUILTIN_SPECS: tuple[MechSpec, ...] = (
+    MORPHOLOGY, CAPACITANCE, PAS, ICLAMP, ALPHASYNAPSE, EXPSYN, EXP2SYN, SECLAMP, VCLAMP, APCOUNT,
+    NA_ION, K_ION, HH, NETSTIM, INTFIRE1, CA_ION, IONOTROPIC, GLUTAMATE,
+)
+
+__all__ = ["BUILTIN_SPECS", "PAS", "HH", "ICLAMP", "ALPHASYNAPSE", "EXPSYN", "EXP2SYN", "SECLAMP",
+           "VCLAMP", "IONOTROPIC", "GLUTAMATE", "NETSTIM", "INTFIRE1", "APCOUNT", "MORPHOLOGY",
+           "CAPACITANCE", "NA_ION", "K_ION", "CA_ION"]
