@@ -217,7 +217,8 @@ def test_cnexp_forms_equal_nocmodl_output_bit_for_bit(path, tmp_path):
     for f in path.parent.glob("*.inc"):
         shutil.copy(f, tmp_path)
     shutil.copy(path, tmp_path)
-    env = dict(os.environ, NMODLHOME=str(home))
+    # nocmodl leaves an nrnunits* folder in TMPDIR: keep it inside the test's folder
+    env = dict(os.environ, NMODLHOME=str(home), TMPDIR=str(tmp_path))
     run = subprocess.run([str(exe), path.name], cwd=tmp_path, env=env, capture_output=True,
                          text=True, timeout=120)
     assert run.returncode == 0, run.stderr
