@@ -97,3 +97,14 @@ def test_frames_without_pandas_say_so(s, monkeypatch):
         s.table_frame()
     assert isinstance(info.value, E.HocError)
     assert "needs pandas" in info.value.message and "pip install pandas" in info.value.hint
+
+
+def test_point_process_variables_are_python_attributes(s):
+    s.execute("create soma\nobjref stim\nsoma stim = new IClamp(0.5)")
+    s.h.stim.amp = 0.4                                   # writes the HOC field, not a Python attribute
+    assert s.execute("stim.amp") == 0.4
+    s.execute("stim.dur = 25")
+    assert s.h.stim.dur == 25.0
+    assert "amp" not in vars(s.h.stim)
+    with pytest.raises(AttributeError):
+        s.h.stim.no_such_variable

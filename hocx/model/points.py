@@ -72,6 +72,20 @@ class PointProcess(HocObject):
     def has_member(self, name: str) -> bool:
         return name in self.values or super().has_member(name)
 
+    # ---- Python attribute access (``s.h.stim.amp = 0.4``, as neuron.h) -------
+    def __getattr__(self, name: str) -> Any:
+        vals = self.__dict__.get("values")
+        if vals is not None and name in vals:
+            return self.hoc_get(name)
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        vals = self.__dict__.get("values")
+        if vals is not None and name in vals and name not in self.__dict__:
+            self.hoc_set(name, value)       # a mechanism variable: the HOC field, not a Python attribute
+        else:
+            object.__setattr__(self, name, value)
+
     def _index(self, name: str, index: float, span: Span | None) -> int:
         n = len(self.values[name])
         if not 0 <= index < n:
