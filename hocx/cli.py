@@ -15,7 +15,7 @@ import sys
 import traceback
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
 from . import __version__
 from .errors import HocError, HocQuit
@@ -87,6 +87,11 @@ class Options:
     history_file: str | None = None
 
 
+#: options that take the next argument, and what that argument is
+_VALUE_OPTIONS = {"-c": "a statement", "--save": "a file name", "--history-file": "a file name",
+                  "--device": "a value", "--jit-cache": "a value"}
+
+
 def parse_args(argv: list[str]) -> Options | str:
     """Options, or "help"/"version" for the informational flags."""
     opts = Options()
@@ -97,33 +102,22 @@ def parse_args(argv: list[str]) -> Options | str:
             return "help"
         if a in ("--version", "-V"):
             return "version"
-        if a == "-c":
+        if a in _VALUE_OPTIONS:
             if i + 1 >= len(argv):
-                raise UsageError("-c needs a statement")
-            opts.actions.append(("stmt", argv[i + 1]))
-            i += 2
-            continue
-        if a == "--save":
-            if i + 1 >= len(argv):
-                raise UsageError("--save needs a file name")
-            opts.save = argv[i + 1]
-            i += 2
-            continue
-        if a == "--history-file":
-            if i + 1 >= len(argv):
-                raise UsageError("--history-file needs a file name")
-            opts.history_file = argv[i + 1]
-            i += 2
-            continue
-        if a in ("--device", "--jit-cache"):
-            if i + 1 >= len(argv):
-                raise UsageError(f"{a} needs a value")
-            if a == "--device":
-                if argv[i + 1] not in ("cpu", "gpu"):
-                    raise UsageError(f"--device must be cpu or gpu, not {argv[i + 1]!r}")
-                opts.device = argv[i + 1]
+                raise UsageError(f"{a} needs {_VALUE_OPTIONS[a]}")
+            value = argv[i + 1]
+            if a == "-c":
+                opts.actions.append(("stmt", value))
+            elif a == "--save":
+                opts.save = value
+            elif a == "--history-file":
+                opts.history_file = value
+            elif a == "--device":
+                if value not in ("cpu", "gpu"):
+                    raise UsageError(f"--device must be cpu or gpu, not {value!r}")
+                opts.device = value
             else:
-                opts.jit_cache = argv[i + 1]
+                opts.jit_cache = value
             i += 2
             continue
         if a == "--no-jit-cache":

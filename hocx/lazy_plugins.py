@@ -8,46 +8,17 @@ first ``Vector.record``, ``NetCon`` event, ``new CVode()``/``new Fit()``, or use
 session's ``sim``/``train``/``sweeper`` attribute -- installs the real plug-ins, which
 replace every stand-in, and then carries on with the real thing.
 
-``tests/cli/test_startup.py`` checks that the stand-ins match what the real plug-ins
-register, so a built-in added there and forgotten here fails a test.
+Both take the names, kinds and docs from one table, :mod:`hocx.interp.plugin_names`;
+``tests/cli/test_startup.py`` checks that the real plug-ins register exactly that table.
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from .errors import HocNameError
 from .interp.objects import EXTENSION_METHODS, HocObject, extend_class
-
-#: the simulator globals and their NEURON defaults (== hocx.sim.plugin.GLOBALS)
-SIM_GLOBALS = {"t": 0.0, "dt": 0.025, "celsius": 6.3, "secondorder": 0.0, "usetable_hh": 1.0}
-
-#: name -> (kind, doc) of every built-in the real plug-ins register
-BUILTINS: dict[str, tuple[str, str]] = {
-    "finitialize": ("func", "finitialize([v]): t = 0, v = v_init everywhere, run INITIAL blocks, first record sample"),
-    "fadvance": ("func", "fadvance(): advance one time step dt"),
-    "fcurrent": ("func", "fcurrent(): compute membrane currents at the present state"),
-    "frecord_init": ("func", "frecord_init(): restart Vector.record at the present time"),
-    "hocx_fast_continuerun": ("func", "used by stdrun.hoc: run continuerun natively if step/advance are not redefined"),
-    "hocx_stdrun_loaded": ("func", "used by stdrun.hoc"),
-    "hocx_no_cvode": ("func", "used by stdrun.hoc"),
-    "make_trainable": ("proc", 'make_trainable("param"[, init][, "bounds", lo, hi][, "per", key][, "cells", vec])'),
-    "get_parameters": ("objfunc", "get_parameters(): trainable values as a Vector"),
-    "delete_trainables": ("proc", "delete_trainables(): remove all trainables"),
-    "show_trainables": ("proc", "show_trainables(): table of the trainables"),
-    "sweep": ("objfunc", 'sweep("param", values[, ...][, "grid"]): List of Matrix, one per recording'),
-}
-#: class name -> doc of the classes the real plug-ins register
-CLASSES = {
-    "CVode": "variable time step control (hocx: fixed step only)",
-    "Fit": "fit trainable parameters to target traces (gradient descent)",
-}
-#: interp.hooks entries the real simulator plug-in sets
-HOOKS = ("record", "netcon_event")
-#: (class, method) the real plug-ins add to existing HOC classes (objects.extend_class)
-EXTENSIONS = (("SectionList", "make_trainable"),)
-#: session attributes the real plug-ins set (reading one installs them)
-ATTRIBUTES = ("sim", "train", "sweeper")
+from .interp.plugin_names import ATTRIBUTES  # noqa: F401 - re-exported for hocx.api
+from .interp.plugin_names import BUILTINS, CLASSES, EXTENSIONS, HOOKS, SIM_GLOBALS, register_startsw
 
 
 def install(interp) -> None:
@@ -57,9 +28,7 @@ def install(interp) -> None:
     reg = interp.register_builtin
     for name, (kind, doc) in BUILTINS.items():
         reg(name, _standin(name), kind=kind, doc=doc)
-    if "startsw" not in interp.names():      # stdrun.hoc times runs with it; needs no JAX
-        reg("startsw", lambda _i, _a, _s: time.perf_counter(), kind="func",
-            doc="startsw(): wall-clock seconds (for timing)")
+    register_startsw(interp)
     if getattr(interp, "hooks", None) is None:
         interp.hooks = {}
     for hook in HOOKS:

@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Any, Callable
 
-from ..errors import HocError, HocNameError, HocRuntimeError, HocSyntaxError, HocTypeError, Span
+from ..errors import HocError, HocNameError, HocRuntimeError, HocTypeError, Span
 from ..syntax import ast as A
 from ..syntax.parser import parse_items
 from .cable_exec import SECTION_PROPS, CableMixin, is_section
@@ -25,6 +25,7 @@ from .indices import subscript
 from .objects import HocObject, Pointer, StrRef
 from .registry import ObjectRegistry
 from .scope import CallFrame, HocArray, Namespace, Proc, TemplateDef
+from .source_text import decode_source
 
 # 512 nested HOC calls need several thousand Python frames (pure-Python calls in
 # CPython 3.11 do not grow the C stack); the limit is raised only while HOC runs.
@@ -39,60 +40,6 @@ HX_PRELUDE = ("netconnect.hoc",)
 
 _BUILTIN_KIND = {"func": "bfunc", "proc": "bproc", "strfunc": "bstrfunc", "objfunc": "bobjfunc"}
 _PROC_KINDS = ("proc", "func", "obfunc", "iterator")
-
-
-def _quoted_or_commented(text: str) -> list[bool]:
-    """For each character of HOC source: is it inside a comment or a string literal?"""
-    inside = [False] * len(text)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "/" and text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-        elif c == "/" and text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-        elif c == '"':
-            j = i + 1
-            while j < n and text[j] not in '"\n':
-                j += 2 if text[j] == "\\" else 1
-            j = min(j + 1, n)
-        else:
-            i += 1
-            continue
-        inside[i:j] = [True] * (j - i)
-        i = j
-    return inside
-
-
-def decode_source(raw: bytes, path: str) -> str:
-    """A source file's text.  Bytes that are not UTF-8 are accepted inside comments and
-    strings (as nrniv, which passes them through; they are read as Latin-1, the usual
-    encoding of old models' comments); anywhere else they are an error naming where they
-    are (nrniv: "character \\377 at position 6 is not printable"), never a silent U+FFFD."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    text = raw.decode("utf-8", errors="surrogateescape")
-    inside = _quoted_or_commented(text)
-    bad = [k for k, ch in enumerate(text) if "\udc80" <= ch <= "\udcff"]
-    outside = [k for k in bad if not inside[k]]
-    if not outside:
-        return "".join(chr(ord(ch) - 0xDC00) if "\udc80" <= ch <= "\udcff" else ch for ch in text)
-    k = outside[0]
-    offset = len(text[:k].encode("utf-8", errors="surrogateescape"))
-    line = text.count("\n", 0, k) + 1
-    start = text.rfind("\n", 0, k) + 1
-    end = text.find("\n", k)
-    src = text[start:end if end >= 0 else len(text)].encode("utf-8", errors="surrogateescape")
-    byte = raw[offset]
-    raise HocSyntaxError(
-        f"invalid UTF-8 byte \\{byte:03o} (0x{byte:02x}) at byte offset {offset}",
-        Span(path, line, k - start + 1), source_line=src.decode("utf-8", errors="replace"),
-        hint="hocx reads source files as UTF-8 (other bytes only inside comments and strings); "
-             "re-save the file as UTF-8")
 
 
 class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):

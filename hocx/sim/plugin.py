@@ -12,7 +12,6 @@ states back so ``soma.v(0.5)`` and ``m_hh(0.5)`` read current values.
 """
 from __future__ import annotations
 
-import time
 
 import numpy as np
 
@@ -25,9 +24,10 @@ from .lookahead import MAX_BATCH, MAX_VALUES, Ahead, FullLayout, next_batch
 from .progress import Progress
 from .recording import Recording, resolve
 from .stepcount import continuerun_steps
+from ..interp.plugin_names import CLASSES, SIM_GLOBALS, register, register_startsw
 
-#: the simulator globals and their NEURON defaults
-GLOBALS = {"t": 0.0, "dt": 0.025, "celsius": 6.3, "secondorder": 0.0, "usetable_hh": 1.0}
+#: the simulator globals and their NEURON defaults (declared in hocx.interp.plugin_names)
+GLOBALS = SIM_GLOBALS
 #: stdrun procs that must be stdrun's own for continuerun to run natively
 STDRUN_PROCS = ("step", "advance", "Plot")
 
@@ -300,25 +300,16 @@ class SimPlugin:
         interp = self.interp
         for name, value in GLOBALS.items():
             interp.set_global(name, value)
-        reg = interp.register_builtin
-        reg("finitialize", self.finitialize, kind="func",
-            doc="finitialize([v]): t = 0, v = v_init everywhere, run INITIAL blocks, first record sample")
-        reg("fadvance", self.fadvance, kind="func", doc="fadvance(): advance one time step dt")
-        reg("fcurrent", self.fcurrent, kind="func",
-            doc="fcurrent(): compute membrane currents at the present state")
-        reg("frecord_init", self.frecord_init, kind="func",
-            doc="frecord_init(): restart Vector.record at the present time")
-        reg("hocx_fast_continuerun", self.fast_continuerun, kind="func",
-            doc="used by stdrun.hoc: run continuerun natively if step/advance are not redefined")
-        reg("hocx_stdrun_loaded", self.stdrun_loaded, kind="func", doc="used by stdrun.hoc")
-        reg("hocx_no_cvode", _no_cvode, kind="func", doc="used by stdrun.hoc")
+        for name, fn in (("finitialize", self.finitialize), ("fadvance", self.fadvance),
+                         ("fcurrent", self.fcurrent), ("frecord_init", self.frecord_init),
+                         ("hocx_fast_continuerun", self.fast_continuerun),
+                         ("hocx_stdrun_loaded", self.stdrun_loaded), ("hocx_no_cvode", _no_cvode)):
+            register(interp, name, fn)
         interp.hooks["record"] = self.record
         interp.hooks["netcon_event"] = self.netcon_event
-        if "startsw" not in interp.names():      # stdrun.hoc times runs with it
-            reg("startsw", lambda _i, _a, _s: time.perf_counter(), kind="func",
-                doc="startsw(): wall-clock seconds (for timing)")
+        register_startsw(interp)
         if "CVode" not in interp.names():
-            interp.register_class("CVode", CVode, doc="variable time step control (hocx: fixed step only)")
+            interp.register_class("CVode", CVode, doc=CLASSES["CVode"])
 
 
 def _initial_params(model) -> None:

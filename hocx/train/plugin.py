@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import HocRuntimeError, HocTypeError
 from ..interp.objects import HocObject, as_float, extend_class
+from ..interp.plugin_names import CLASSES, register
 from . import trainables as T
 from .fit import Fit
 
@@ -213,9 +214,7 @@ def install(interp) -> None:
     state = TrainState(interp)
     interp.train = state
     interp.trainables = state.trainables
-    reg = interp.register_builtin
-    reg("make_trainable", lambda i, a, s: state.make(a, s), kind="proc",
-        doc='make_trainable("param"[, init][, "bounds", lo, hi][, "per", key][, "cells", vec])')
+    register(interp, "make_trainable", lambda i, a, s: state.make(a, s))
 
     def get_parameters(i, args, span):
         vec = interp.new_object("Vector", [], span)
@@ -230,11 +229,11 @@ def install(interp) -> None:
         interp.out(state.table_text())
         return 0.0
 
-    reg("get_parameters", get_parameters, kind="objfunc", doc="get_parameters(): trainable values as a Vector")
-    reg("delete_trainables", delete, kind="proc", doc="delete_trainables(): remove all trainables")
-    reg("show_trainables", show, kind="proc", doc="show_trainables(): table of the trainables")
+    register(interp, "get_parameters", get_parameters)
+    register(interp, "delete_trainables", delete)
+    register(interp, "show_trainables", show)
     extend_class("SectionList", "make_trainable",
                  lambda obj, args, span: state.make(args, span, obj.hoc_sections(), _label(interp, obj)))
-    interp.register_class("Fit", Fit, doc="fit trainable parameters to target traces (gradient descent)")
+    interp.register_class("Fit", Fit, doc=CLASSES["Fit"])
     from .sweep import install as install_sweep
     install_sweep(interp)

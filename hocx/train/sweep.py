@@ -45,6 +45,7 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from ..errors import HocNameError, HocRuntimeError, HocTypeError
 from ..interp.objects import HocObject, as_float
+from ..interp.plugin_names import register
 from . import trainables as T
 from .batched import BatchedRun, digest
 from .simulate import DiffSim
@@ -394,5 +395,4 @@ def install(interp) -> None:
             result.m_append([m], span)
         return result
 
-    interp.register_builtin("sweep", sweep, kind="objfunc",
-                            doc='sweep("param", values[, ...][, "grid"]): List of Matrix, one per recording')
+    register(interp, "sweep", sweep)

@@ -8,6 +8,5 @@ from nmodl_corpus_files import SHARED
 
 @pytest.fixture
 def shared_dir():
-    if not SHARED.is_dir():
-        pytest.skip("shared NMODL reference suite not present")
+    assert SHARED.is_dir(), f"the NMODL reference copy is missing: {SHARED}"
     return SHARED

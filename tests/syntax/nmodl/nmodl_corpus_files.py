@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SHARED = Path("/work/shared/reference/nmodl")
+#: our copy of shared/reference/nmodl (mod/ and fail/), kept with the tests
+SHARED = Path(__file__).resolve().parents[2] / "data" / "nmodl_reference"
 
 
 def neuron_mods() -> list[Path]:
@@ -24,6 +25,6 @@ def neuron_mods() -> list[Path]:
 
 
 def shared_mods() -> list[Path]:
-    return sorted((SHARED / "mod").glob("*.mod")) if SHARED.is_dir() else []
+    return sorted((SHARED / "mod").glob("*.mod"))
 
 
