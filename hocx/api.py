@@ -12,16 +12,32 @@ class Session(Interpreter):
     """One HOC world: names, objects, sections, simulator state.
 
     Keyword arguments go to ``Interpreter`` (``out``, ``err``, ``safe``,
-    ``budget``, ``deadline``).
+    ``budget``, ``deadline``); ``mods``: paths of mechanisms to load at once (folders of
+    ``.mod`` files, ``.mod`` files, NEURON libraries; see :meth:`load_mod`).
     """
 
-    def __init__(self, **kw):
+    def __init__(self, *, mods=(), **kw):
         self.echoed_values: list = []     # what the last execute() echoed, in order
         self._api_depth = 0
         super().__init__(**kw)
         install_all(self)
         lazy_plugins.install(self)      # simulator & training: JAX is imported on first use
         show.install(self)
+        if isinstance(mods, (str, bytes)) or hasattr(mods, "__fspath__"):
+            mods = [mods]
+        if mods:
+            self.load_mod(*mods)
+
+    def load_mod(self, *paths) -> list[str]:
+        """Load mechanisms from ``.mod`` files (a folder's ``*.mod`` in name order, a file, or
+        the sources of a NEURON library), as one load: every mod is translated, then
+        registered.  Returns the names registered; raises the first error (a mod that does
+        not translate: ``file.mod:line:col``; a name that exists: "The user defined name
+        already exists") after registering the others."""
+        res = self.mod_loader.load([str(p) for p in paths])
+        if res.errors:
+            raise res.errors[0]
+        return [m.name for m in res.loaded]
 
     def __getattr__(self, name: str):
         # only reached for attributes not set yet: the plug-ins' own, before JAX is in

@@ -19,6 +19,8 @@ from typing import TextIO
 
 from . import __version__
 from .errors import HocError, HocQuit
+from .interp.limits import memory_error
+from .run_limits import LIMIT_OPTIONS, apply_memory_limit, parse_limit, time_limit
 from .save import save_vectors, sigterm_as_interrupt, vectors_of  # noqa: F401 (vectors_of: API)
 
 USAGE = """\
@@ -35,8 +37,19 @@ Run NEURON HOC (.hoc) and hocx (.hx) scripts on hocx's JAX simulator.
   --history-file PATH  keep the REPL history in PATH (default $HOCX_HISTORY or ~/.local/share/hocx/history)
   --no-color         no colour in any output (also: the NO_COLOR environment variable)
   --save OUT.json    after the run, write every top-level Vector as JSON
-  --show             show the model tables after the run (needs the `show` built-in)
-  --safe             disable system() and file writes (for untrusted scripts)
+  --show             show a model summary and the model and edge tables after the run
+  --limit N          --show: at most N rows per table (0: all; default 50 on a terminal, else all)
+  --plots DIR        at exit, write each legacy Graph of the run as DIR/Graph_N.png (+ .json data)
+  --safe             for untrusted scripts: no system(), no file writes, reads only under the
+                     script's folder and the stdlib, no $(VAR); see docs/SAFETY.md
+  --max-seconds S    stop the files/-c/stdin with a HOC error after S seconds (0: no limit)
+  --max-memory MB    limit hocx's memory to MB megabytes (0: none; --safe default: half the RAM)
+  --mod PATH         load mechanisms from a folder of .mod files, a .mod file, or a NEURON
+                     library (x86_64/libnrnmech.so) whose .mod files sit beside it (repeatable;
+                     -dll PATH is the same).  The *.mod files of the current folder load always
+  --emit-mod FILE.mod  print the Python code hocx generates for a .mod file, and exit
+  --no-mod-cache     translate every .mod again (default: cached by content hash in
+                     ~/.cache/hocx/mods, or $HOCX_MOD_CACHE)
   --device cpu|gpu   run the simulator on this JAX platform (default: JAX's choice)
   --jit-cache DIR    keep compiled integrators in DIR (default ~/.cache/hocx/xla,
                      or $HOCX_JIT_CACHE / $HOCX_CACHE_DIR)
@@ -54,8 +67,10 @@ _IGNORED = {"-nobanner", "-isatty", "-notatty", "-nogui", "-NSTACK", "-NFRAME"}
 
 
 KNOWN_OPTIONS = ("-c", "-i", "-h", "-V", "--help", "--version", "--check", "--simple-prompt",
-                 "--history-file", "--no-color", "--save", "--show", "--safe", "--device",
-                 "--jit-cache", "--no-jit-cache", "--debug", *sorted(_IGNORED))
+                 "--history-file", "--no-color", "--save", "--show", "--limit", "--plots",
+                 "--safe", "--max-seconds", "--max-memory", "--device",
+                 "--jit-cache", "--no-jit-cache", "--debug", "--mod", "-dll", "--emit-mod",
+                 "--no-mod-cache", *sorted(_IGNORED))
 
 
 class UsageError(Exception):
@@ -85,11 +100,21 @@ class Options:
     check: bool = False
     color: bool = True
     history_file: str | None = None
+    mods: list = field(default_factory=list)         # --mod / -dll paths, in order
+    emit_mod: list = field(default_factory=list)     # --emit-mod files
+    mod_cache: bool = True                           # --no-mod-cache: False
+    plots: str | None = None         # --plots DIR
+    limit: int | None = None         # --limit N (rows per --show table)
+    max_seconds: float | None = None  # --max-seconds S (run_limits.py)
+    max_memory: float | None = None   # --max-memory MB
 
 
 #: options that take the next argument, and what that argument is
 _VALUE_OPTIONS = {"-c": "a statement", "--save": "a file name", "--history-file": "a file name",
-                  "--device": "a value", "--jit-cache": "a value"}
+                  "--device": "a value", "--jit-cache": "a value", "--plots": "a folder",
+                  "--limit": "a number of rows", "--mod": "a folder or .mod file",
+                  "-dll": "a library, folder or .mod file", "--emit-mod": "a .mod file",
+                  "--max-seconds": "a number of seconds", "--max-memory": "a number of MB"}
 
 
 def parse_args(argv: list[str]) -> Options | str:
@@ -112,6 +137,21 @@ def parse_args(argv: list[str]) -> Options | str:
                 opts.save = value
             elif a == "--history-file":
                 opts.history_file = value
+            elif a in ("--mod", "-dll"):
+                opts.mods.append(value)
+            elif a == "--emit-mod":
+                opts.emit_mod.append(value)
+            elif a == "--plots":
+                opts.plots = value
+            elif a in LIMIT_OPTIONS:
+                try:
+                    setattr(opts, a[2:].replace("-", "_"), parse_limit(a, value))
+                except ValueError as e:
+                    raise UsageError(str(e)) from None
+            elif a == "--limit":
+                if not value.isdigit():
+                    raise UsageError(f"--limit needs a number of rows (0 for all), not {value!r}")
+                opts.limit = int(value)
             elif a == "--device":
                 if value not in ("cpu", "gpu"):
                     raise UsageError(f"--device must be cpu or gpu, not {value!r}")
@@ -122,6 +162,15 @@ def parse_args(argv: list[str]) -> Options | str:
             continue
         if a == "--no-jit-cache":
             opts.no_jit_cache = True
+            i += 1
+            continue
+        if a == "--no-mod-cache":
+            opts.mod_cache = False
+            i += 1
+            continue
+        if a.startswith(("--mod=", "--emit-mod=")):
+            name, value = a.split("=", 1)
+            (opts.mods if name == "--mod" else opts.emit_mod).append(value)
             i += 1
             continue
         if a.startswith("--save="):
@@ -166,8 +215,13 @@ def run_check(opts: Options, stdout: TextIO, stderr: TextIO, stdin: TextIO) -> i
     from .check import check_file, check_text
 
     status = 0
+    mods_shown = False
     for kind, arg in opts.actions:
         session = Session(out=lambda _s: None, err=lambda _s: None, safe=True)
+        # the mechanisms decide what `insert x` parses as; their errors are shown once
+        if not load_mods(session, opts, None if mods_shown else stderr):
+            status = 1
+        mods_shown = True
         path = arg if kind == "file" else ("-c" if kind == "stmt" else "<stdin>")
         try:
             if kind == "file":
@@ -191,23 +245,31 @@ def run_check(opts: Options, stdout: TextIO, stderr: TextIO, stdin: TextIO) -> i
 
 def run(opts: Options, stdout: TextIO, stderr: TextIO, stdin: TextIO) -> int:
     from .api import Session
+    from .progress_view import progress_context     # the run's progress line (terminals only)
 
     def write_out(s: str) -> None:
         stdout.write(s)
 
     session = Session(out=write_out, err=stderr.write, safe=opts.safe)
     status = 0
+    mods_ok = True
+    restore_memory_limit = apply_memory_limit(session, opts.max_memory, opts.safe, stderr)
+    for m in opts.mods:                     # --safe may read the --mod folders
+        session.allow_reads_under(m if os.path.isdir(m) else os.path.dirname(os.path.abspath(m)))
     try:
         try:
-            for kind, arg in opts.actions:
-                if kind == "file":
-                    session.execute_file(arg)
-                elif kind == "stmt":
-                    session.execute(arg, "-c")
-                else:
-                    session.execute(stdin.read(), "<stdin>")
-            if opts.show and "show" in session.builtins:
-                session.execute("{show()}", "--show")
+            with time_limit(session, opts.max_seconds), progress_context(session, stderr):
+                mods_ok = load_mods(session, opts, stderr)
+                for kind, arg in opts.actions:
+                    if kind == "file":
+                        session.execute_file(arg)
+                    elif kind == "stmt":
+                        session.execute(arg, "-c")
+                    else:
+                        session.execute(stdin.read(), "<stdin>")
+            if opts.show:
+                from .show import show_report
+                stdout.write(show_report(session.model, limit=opts.limit, stream=stdout))
             if opts.interactive or not opts.actions:
                 stdout.flush()
                 status = open_repl(session, opts)
@@ -232,10 +294,63 @@ def run(opts: Options, stdout: TextIO, stderr: TextIO, stdin: TextIO) -> int:
             stdout.flush()
             stderr.write("hocx: error: the program nests too deeply (Python recursion limit)\n")
             status = 1
+        except MemoryError:
+            stdout.flush()
+            report(memory_error(session, None), stderr)
+            status = 1
     finally:
         if opts.save and not save_vectors(session, opts.save, stderr) and status == 0:
             status = 1
+        if not mods_ok and status == 0:     # a .mod that did not load is an error of the run
+            status = 1
+        if opts.plots:
+            from .figures import write_graphs
+            stdout.flush()
+            if not write_graphs(session, opts.plots, stderr) and status == 0:
+                status = 1
         stdout.flush()
+        restore_memory_limit()
+    return status
+
+
+def load_mods(session, opts: Options, stderr: TextIO | None) -> bool:
+    """Load the mechanisms of the start: the current folder's ``*.mod`` (as nrniv loads
+    ``./x86_64``), then every ``--mod`` path, as one load.  Errors are shown (on ``stderr``)
+    and the session goes on without those mods; False if there were any."""
+    from .interp.mod_loader import startup_paths
+
+    loader = getattr(session, "mod_loader", None)
+    if loader is None:
+        return True
+    if not opts.mod_cache:
+        loader.cache = None
+    paths = startup_paths(".", opts.mods)          # the current folder's mods by their names
+    if not paths:
+        return True
+    res = loader.load(paths, skip_loaded=True)
+    if stderr is not None:
+        for e in res.errors:
+            report(e, stderr)
+    return res.ok
+
+
+def emit_mods(opts: Options, stdout: TextIO, stderr: TextIO) -> int:
+    """``--emit-mod FILE.mod``: the generated Python of each file on stdout, the translator's
+    notices on stderr; a mod that does not translate is its error and exit status 1."""
+    from .interp.mod_loader import emit
+
+    status = 0
+    for path in opts.emit_mod:
+        try:
+            source, notices = emit(path)
+        except HocError as e:
+            report(e, stderr)
+            status = 1
+            continue
+        for n in notices:
+            stderr.write(str(n).rstrip("\n") + "\n")
+        stdout.write(source if source.endswith("\n") else source + "\n")
+    stdout.flush()
     return status
 
 
@@ -307,9 +422,14 @@ def main(argv: list[str] | None = None) -> int:
         except HocError as e:
             sys.stderr.write(f"hocx: {e.message}\n")
             return 2
+    if opts.safe and not opts.check:
+        from .safe_start import guard_compile_cache
+        guard_compile_cache(opts.jit_cache, opts.no_jit_cache, sys.stderr)
     if opts.check and not opts.actions:
         sys.stderr.write("hocx: --check needs a FILE (or -c STATEMENT, or -); see hocx --help\n")
         return 2
+    if opts.emit_mod:
+        return emit_mods(opts, sys.stdout, sys.stderr)
     old_no_color = os.environ.get("NO_COLOR")
     if not opts.color:              # rich, prompt_toolkit and our renderers all read NO_COLOR
         os.environ["NO_COLOR"] = "1"

@@ -25,6 +25,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .errors import HocNameError, HocTypeError, Span
+from .quantities import CORE_UNITS, label, point_units, units_of
 
 KEY_COLUMNS = ("section", "seg")          # repeated in every block of a wide model table
 EDGE_KEYS = ("name",)
@@ -47,21 +48,30 @@ def _width_of(name: str, vals: Sequence[str]) -> int:
 
 
 def render_table(columns, *, width: int = 100, title: str | None = None,
-                 keys: Sequence[str] = KEY_COLUMNS) -> str:
-    """Render a table (a ModelTable/EdgeTable, or name → array) as text no wider than ``width``."""
+                 keys: Sequence[str] = KEY_COLUMNS, units: dict[str, str] | None = None,
+                 limit: int | None = None) -> str:
+    """Render a table (a ModelTable/EdgeTable, or name → array) as text no wider than ``width``.
+
+    ``units`` puts each column's unit in its header (``L (µm)``); ``limit`` shows only the
+    first rows, with a line saying how many were left out."""
     columns = dict(getattr(columns, "columns", columns))
     names = list(columns)
     if not names:
         return (title + "\n" if title else "") + "(empty table)\n"
+    total = len(columns[names[0]])
+    if limit and total > limit:
+        columns = {k: v[:limit] for k, v in columns.items()}
+    units = units or {}
     text_cols = {n: [_fmt(v) for v in columns[n]] for n in names}
     key_cols = [k for k in keys if k in columns]
     rest = [n for n in names if n not in key_cols]
-    key_w = sum(_width_of(k, text_cols[k]) for k in key_cols) + 1
+    heads = {n: label(n, units.get(n, "")) for n in names}
+    key_w = sum(_width_of(heads[k], text_cols[k]) for k in key_cols) + 1
     blocks: list[list[str]] = []
     cur: list[str] = []
     used = key_w
     for n in rest:
-        w = _width_of(n, text_cols[n])
+        w = _width_of(heads[n], text_cols[n])
         if cur and used + w > width:
             blocks.append(cur)
             cur, used = [], key_w
@@ -81,12 +91,98 @@ def render_table(columns, *, width: int = 100, title: str | None = None,
         t = Table(title=Text(title) if title and b == 0 else None, show_lines=False,
                   title_justify="left", expand=False, pad_edge=False)
         for n in key_cols + block:
-            t.add_column(Text(n), overflow="fold",
+            t.add_column(Text(heads[n]), overflow="fold",
                          justify="left" if n in ("section", "name", "type") else "right")
         for r in range(nrows):
             t.add_row(*[Text(text_cols[n][r]) for n in key_cols + block])
         console.print(t)
+    if limit and total > limit:
+        out.write(f"... {total - limit} more row{'s' * (total - limit != 1)} of {total} "
+                  "(show --limit 0 for all, or --limit N)\n")
     return out.getvalue()
+
+
+def column_units(model, columns: Sequence[str], edges: bool = False) -> dict[str, str]:
+    """The unit of each column, from the mechanism registry (edge columns: the point type's)."""
+    registry = getattr(model, "registry", None)
+    if not edges:
+        return {n: units_of(registry, n) for n in columns}
+    table = model.edges()
+    types = list(dict.fromkeys(str(t) for t in table["mechanism"])) if "mechanism" in table else []
+    out = {}
+    for n in columns:
+        u = units_of(registry, n) if n in CORE_UNITS else ""
+        if not u and n in table and table[n].dtype.kind == "f":
+            vals = table[n]
+            for typ in types:
+                rows = np.array([str(m) == typ for m in table["mechanism"]])
+                if np.any(~np.isnan(vals[rows])):
+                    u = point_units(registry, typ, n)
+                    if u:
+                        break
+        out[n] = u
+    return out
+
+
+def summary(model) -> str:
+    """One paragraph first: sections, compartments, mechanisms (and where), synapses, NetCons."""
+    secs = model.sections
+    ncomp = sum(int(s.nseg) for s in secs)
+    mech_secs: dict[str, int] = {}
+    for sec in secs:
+        for m in sec.mechs:
+            if m in ("morphology", "capacitance") or m.endswith("_ion"):
+                continue
+            mech_secs[m] = mech_secs.get(m, 0) + 1
+    parts = [f"{len(secs)} section{'s' * (len(secs) != 1)}",
+             f"{ncomp} compartment{'s' * (ncomp != 1)}"]
+    ncells = len(model.roots()) if secs else 0
+    if ncells > 1:
+        parts.append(f"{ncells} cells (trees)")
+    lines = ["model: " + ", ".join(parts)]
+    if mech_secs:
+        lines.append("mechanisms: " + ", ".join(f"{m} ({n} section{'s' * (n != 1)})"
+                                                for m, n in mech_secs.items()))
+    edges = model.edges()
+    if len(edges):
+        counts: dict[str, int] = {}
+        for kind, typ in zip(edges["kind"], edges["type"]):
+            key = "NetCon" if kind == "netcon" else str(typ)
+            counts[key] = counts.get(key, 0) + 1
+        nsyn = sum(1 for k, m in zip(edges["kind"], edges["mechanism"])     # graded ones, and
+                   if k == "synapse" or (k == "point" and _receives_events(model, str(m))))  # event targets
+        text = ", ".join(f"{n} {t}" for t, n in counts.items())
+        lines.append(f"synapses: {nsyn}; point processes and NetCons: {text}")
+    else:
+        lines.append("synapses: 0")
+    return "\n".join(lines) + "\n"
+
+
+def _receives_events(model, mech: str) -> bool:
+    try:
+        decl = model.registry.get(mech)
+    except Exception:   # noqa: BLE001 - unknown type: not a synapse
+        return False
+    return bool(getattr(decl, "net_receive", 0)) and getattr(decl, "kind", "") != "artificial"
+
+
+def show_report(model, *, limit: int | None = None, stream=None, width: int | None = None) -> str:
+    """``hocx --show``: the summary, the model table and the edge table (synapses, NetCons).
+
+    ``limit`` rows per table; None means 50 when ``stream`` is a terminal, else all."""
+    tty = bool(getattr(stream, "isatty", lambda: False)())
+    if limit is None:
+        limit = 50 if tty else 0
+    if width is None:
+        width = shutil.get_terminal_size((100, 24)).columns if tty else 100
+    if not model.sections and not len(model.edges()):
+        return "(no sections)\n"
+    text = summary(model) + "\n"
+    if model.sections:
+        text += show_text(model, width=width, limit=limit, with_summary=False)
+    if len(model.edges()):
+        text += show_text(model, ["edges"], width=width, limit=limit)
+    return text
 
 
 def _drop_empty(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -150,12 +246,16 @@ def _rows_for(model, table, f: Any, span: Span | None):
     return np.array([n in names for n in sec_names], dtype=bool)
 
 
-def show_text(model, filters: Sequence[Any] = (), *, width: int = 100, span: Span | None = None) -> str:
-    """The text ``show(...)`` prints."""
+def show_text(model, filters: Sequence[Any] = (), *, width: int = 100, span: Span | None = None,
+              limit: int | None = None, with_summary: bool = True) -> str:
+    """The text ``show(...)`` prints: the summary first when there is no filter, then the table
+    with units in its headers (``limit``: at most that many rows)."""
     if not model.sections and not (filters and filters[0] == "edges"):
         return "(no sections)\n"
     cols, title, keys = model_view(model, filters, span)
-    return render_table(cols, width=width, title=title, keys=keys)
+    units = column_units(model, list(cols), edges=keys == EDGE_KEYS)
+    head = summary(model) + "\n" if with_summary and not filters else ""
+    return head + render_table(cols, width=width, title=title, keys=keys, units=units, limit=limit)
 
 
 def _show(interp, args, span):

@@ -111,7 +111,19 @@ class CableMixin:
     def ev_RangeVar(self, n: A.RangeVar) -> float:
         sec = self.cas(n.span)
         x = 0.5 if n.x is None else self.evnum(n.x)
-        return self.range_get(sec, n.name, x, n.span)
+        return self.range_get(sec, self.range_element(n.name, n.index), x, n.span)
+
+    def range_element(self, name: str, index: Any) -> str:
+        """The range variable ``name``, or element ``name[i]`` of an array range variable
+        (``ca_cashell[2]``; ``index`` an expression node or a number, C's ``(int)(x + eps)``)."""
+        if index is None:
+            return name
+        if isinstance(index, tuple):
+            if len(index) != 1:
+                raise HocRuntimeError(f"{name}: one subscript expected")
+            index = index[0]
+        i = index if isinstance(index, float) else self.evnum(index)
+        return f"{name}[{subscript(i, self.eps)}]"
 
     def range_get(self, sec, name: str, x: float, span: Span | None) -> float:
         try:
@@ -139,9 +151,11 @@ class CableMixin:
     def section_member(self, sec, name: str, index: Any, span: Span | None) -> Any:
         if name in SECTION_PROPS:
             return float(getattr(sec, name))
-        return self.range_get(sec, name, 0.5, span)
+        return self.range_get(sec, self.range_element(name, index), 0.5, span)
 
-    def section_member_call(self, sec, name: str, arg_nodes: tuple, span: Span) -> Any:
+    def section_member_call(self, sec, name: str, arg_nodes: tuple, span: Span, indices: tuple = ()) -> Any:
+        if indices and is_section(sec):
+            name = self.range_element(name, indices)
         if not is_section(sec):
             raise HocTypeError(f"cannot call .{name}() on a {type(sec).__name__}", span)
         if len(arg_nodes) != 1:
@@ -156,15 +170,15 @@ class CableMixin:
 
         if isinstance(t, A.RangeVar):
             x = 0.5 if t.x is None else self.evnum(t.x)
-            return RangeRef(self.cas(t.span), t.name, x)
+            return RangeRef(self.cas(t.span), self.range_element(t.name, t.index), x)
         if isinstance(t, A.MemberCall) and len(t.args) == 1:
             base = self.ev(t.base)
             if is_section(base):
-                return RangeRef(base, t.name, self.evnum(t.args[0]))
+                return RangeRef(base, self.range_element(t.name, t.indices or None), self.evnum(t.args[0]))
         if isinstance(t, A.Member):
             base = self.ev(t.base)
             if is_section(base):
-                return RangeRef(base, t.name, 0.5)
+                return RangeRef(base, self.range_element(t.name, t.indices or None), 0.5)
             if isinstance(base, HocObject):
                 idx = self.member_index(t.indices)
                 return MemberRef(base, t.name, None if idx is None else int(idx) if isinstance(idx, float) else idx)

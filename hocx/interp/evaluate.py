@@ -178,10 +178,31 @@ class ExprEval:
 
     # ------------------------------------------------------------ operators
     def ev_BinOp(self, n: A.BinOp) -> float:
-        op = n.op
         table = self._ev_table
-        a = table[n.left.__class__](self, n.left)
+        left = n.left
+        if left.__class__ is A.BinOp and left.left.__class__ is A.BinOp:
+            return self.ev_chain(n)
+        a = table[left.__class__](self, left)
         b = table[n.right.__class__](self, n.right)
+        return self.binop(n, a, b)
+
+    def ev_chain(self, n: A.BinOp) -> float:
+        """``1+2+3+...``: a left-deep chain of operators, evaluated without recursion (a
+        400 KB sum is 200,000 levels deep), left to right as the recursive walk does."""
+        spine = []
+        node: A.Expr = n
+        while node.__class__ is A.BinOp:
+            spine.append(node)
+            node = node.left
+        table = self._ev_table
+        a = table[node.__class__](self, node)
+        for m in reversed(spine):
+            a = self.binop(m, a, table[m.right.__class__](self, m.right))
+        return a
+
+    def binop(self, n: A.BinOp, a: Any, b: Any) -> float:
+        """``a op b`` for the operator node ``n`` (its spans place the errors)."""
+        op = n.op
         if a.__class__ is not float or b.__class__ is not float:
             if op in ("==", "!=") and _objlike(a) and _objlike(b):
                 same = a is b

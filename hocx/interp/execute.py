@@ -18,6 +18,7 @@ from .calls import ReturnSignal
 from .format import fmt_value
 from .objects import HocObject
 from .indices import shape
+from .limits import LimitReached, time_limit_error
 from .scope import HocArray, Namespace
 
 
@@ -61,8 +62,10 @@ class StmtExec:
             if self.budget < 0:
                 raise HocRuntimeError("instruction budget exhausted", span,
                                       hint="the interpreter was started with a step limit")
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise HocRuntimeError("time limit exceeded", span)
+        if self.deadline is not None and (self.time_expired or time.monotonic() > self.deadline):
+            if self.time_limit_s is None:         # a deadline given to the Interpreter directly
+                raise LimitReached("time limit exceeded", span)
+            raise time_limit_error(self, span)
 
     def loop(self, items: Iterable, enter: Callable[[Any], None], body: A.Stmt, span: Span | None) -> None:
         ex = self._ex_table[body.__class__]

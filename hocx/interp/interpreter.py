@@ -24,6 +24,8 @@ from .format import fmt_number, fmt_value
 from .indices import subscript
 from .objects import HocObject, Pointer, StrRef
 from .registry import ObjectRegistry
+from .limits import LimitReached, memory_error, time_limit_error
+from .safety import add_read_root
 from .scope import CallFrame, HocArray, Namespace, Proc, TemplateDef
 from .source_text import decode_source
 
@@ -56,6 +58,10 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         self.safe = safe
         self.budget = budget              # loop iterations left (None: unlimited)
         self.deadline = deadline          # time.monotonic() limit (None: none)
+        self.time_limit_s: float | None = None   # --max-seconds, for the message (limits.py)
+        self.time_expired = False         # the deadline passed (set by limits.TimeLimit)
+        self.max_memory_mb: int | None = None    # --max-memory, for the message
+        self.max_memory_given = False
         self.globals = Namespace()
         self.builtins: dict[str, tuple[Callable, str, str]] = {}
         self.classes: dict[str, type] = {}
@@ -67,6 +73,7 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         self.sources: dict[str, list[str]] = {}
         self.loaded: set[str] = set()     # load_file() de-duplication by literal name
         self.file_dirs: list[str] = []    # directories of the files being run
+        self.read_roots: list[str] = []   # folders --safe may read under (see safety.py)
         self.top = CallFrame(None, [], [])
         self.frame = self.top
         self.stack: list[CallFrame] = []
@@ -119,6 +126,8 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         except OSError as e:
             raise HocRuntimeError(f"can't open {path}: {e.strerror}") from None
         text = decode_source(raw, path)
+        if self._nesting == 0 and self.safe:     # a file the front end runs: --safe may read its folder
+            add_read_root(self, os.path.dirname(os.path.abspath(path)))
         if path.endswith(".hx"):
             self.load_hx_prelude()
         self.file_dirs.append(os.path.dirname(os.path.abspath(path)))
@@ -126,6 +135,10 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
             self.execute(text, path)
         finally:
             self.file_dirs.pop()
+
+    def allow_reads_under(self, folder: str) -> None:
+        """Under --safe, let scripts read ``folder``'s tree too (the CLI's --mod folders)."""
+        add_read_root(self, folder)
 
     def load_hx_prelude(self) -> None:
         """The stdlib files a ``.hx`` script gets without ``load_file`` (HX_PRELUDE), once."""
@@ -243,6 +256,10 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         reg = self.model.registry
         return [n for n in reg.names() if reg.is_mechanism(n)]
 
+    def mechanism_hint(self, name: str) -> str | None:
+        """The hint for "``name`` is not a MECHANISM" (why its .mod did not load, ...)."""
+        return None if self.model is None else self.model.registry.failure_hint(name)
+
     def is_builtin_name(self, name: str) -> bool:
         if name in self.builtins or name in self.classes or name in SECTION_PROPS:
             return True
@@ -283,8 +300,13 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
             raise HocRuntimeError("statement nested too deeply", item.span,
                                   hint="the program recursed deeper than hocx's stack allows") from None
         except MemoryError:
-            raise HocRuntimeError("out of memory", item.span,
-                                  hint="this statement asked for more memory than the machine has") from None
+            raise memory_error(self, item.span) from None
+        except LimitReached as e:         # raised by the alarm where no call site was at hand
+            raise e.with_span(item.span)
+        except KeyboardInterrupt:
+            if self.time_expired:         # the time limit stopped the simulator's chunk loop
+                raise time_limit_error(self, item.span) from None
+            raise
         finally:
             self.frame = frame
             del self.stack[stack_len:]
@@ -353,6 +375,8 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         return self.normalize(v, "member")
 
     def ev_MemberCall(self, n: A.MemberCall) -> Any:
+        if n.indices:                       # soma.ca_cashell[2](0.5)
+            return self.section_member_call(self.ev(n.base), n.name, n.args, n.span, n.indices)
         return self.call_method(self.ev(n.base), n.name, n.args, n.span)
 
     def member_index(self, nodes: tuple) -> Any:
@@ -385,7 +409,7 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
             self.set_sec_value(self.cas(t.span), t.name, None, value, t.span)
         elif cls is A.RangeVar:
             x = None if t.x is None else self.evnum(t.x)
-            self.set_sec_value(self.cas(t.span), t.name, x, value, t.span)
+            self.set_sec_value(self.cas(t.span), self.range_element(t.name, t.index), x, value, t.span)
         elif cls is A.Member:
             base = self.ev(t.base)
             index = self.member_index(t.indices)
@@ -397,13 +421,14 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
             elif base is None:
                 raise HocRuntimeError(f"'{t.name}' object prefix is nullptr", t.span)
             elif is_section(base):
-                self.set_sec_value(base, t.name, None, value, t.span)
+                self.set_sec_value(base, self.range_element(t.name, index), None, value, t.span)
             else:
                 raise HocTypeError(f"cannot assign to a member of a {type(base).__name__}", t.span)
         elif cls is A.MemberCall:
             base = self.ev(t.base)
             if is_section(base) and len(t.args) == 1:
-                self.set_sec_value(base, t.name, self.evnum(t.args[0]), value, t.span)
+                self.set_sec_value(base, self.range_element(t.name, t.indices or None),
+                                   self.evnum(t.args[0]), value, t.span)
             else:
                 raise HocTypeError("cannot assign to a function call", t.span)
         else:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import time
 
 #: the simulator globals and their NEURON defaults
-SIM_GLOBALS = {"t": 0.0, "dt": 0.025, "celsius": 6.3, "secondorder": 0.0, "usetable_hh": 1.0}
+SIM_GLOBALS = {"t": 0.0, "dt": 0.025, "celsius": 6.3, "secondorder": 0.0, "usetable_hh": 1.0,
+               # the ions' finitialize concentrations (eion.cpp; hocx/sim/ionfuncs.py)
+               "nai0_na_ion": 10.0, "nao0_na_ion": 140.0, "ki0_k_ion": 54.4, "ko0_k_ion": 2.5,
+               "cai0_ca_ion": 5e-5, "cao0_ca_ion": 2.0}
 
 #: name -> (kind, doc) of every built-in function the plug-ins register
 BUILTINS: dict[str, tuple[str, str]] = {
@@ -21,6 +24,12 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "hocx_fast_continuerun": ("func", "used by stdrun.hoc: run continuerun natively if step/advance are not redefined"),
     "hocx_stdrun_loaded": ("func", "used by stdrun.hoc"),
     "hocx_no_cvode": ("func", "used by stdrun.hoc"),
+    "ion_style": ("func", 'ion_style("name_ion", c_style, e_style, einit, eadvance, cinit): how an '
+                  "ion's concentrations and reversal potential are treated (accessed section); "
+                  "returns the old style"),
+    "ion_charge": ("func", 'ion_charge("name_ion"): the charge (valence) of an ion'),
+    "nernst": ("func", 'nernst(ci, co, z) or nernst("ena" [, x]): Nernst potential (mV) at celsius'),
+    "ghk": ("func", "ghk(v, ci, co, z): Goldman-Hodgkin-Katz current factor"),
     "make_trainable": ("proc", 'make_trainable("param"[, init][, "bounds", lo, hi][, "per", key][, "cells", vec])'),
     "get_parameters": ("objfunc", "get_parameters(): trainable values as a Vector"),
     "delete_trainables": ("proc", "delete_trainables(): remove all trainables"),

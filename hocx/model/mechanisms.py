@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import HocNameError, ModelError, Span, suggest
-from ..spec import Kind, MechSpec, SpecRegistry
+from ..spec import Kind, MechSpec, Role, SpecRegistry
 from ..spec.builtin import BUILTIN_SPECS
 
 DENSITY, POINT, ARTIFICIAL, ION = "density", "point", "artificial", "ion"
@@ -77,18 +77,45 @@ class Mechanism:
         return None
 
     def defaults(self) -> dict[str, float]:
-        return {v.name: v.default for v in self.variables}
+        """Every per-instance value with its default; an array variable of a density
+        mechanism is one value per element, ``ca_cashell[0]`` ... (as HOC names them)."""
+        out: dict[str, float] = {}
+        for v in self.variables:
+            if v.size > 1 and self.kind in (DENSITY, ION):
+                out.update({element(v.name, i): v.default for i in range(v.size)})
+            else:
+                out[v.name] = v.default
+        return out
 
     @property
     def is_point(self) -> bool:
         return self.kind in (POINT, ARTIFICIAL)
 
 
+def element(name: str, i: int) -> str:
+    """The HOC name of element ``i`` of array range variable ``name``: ``ca_cashell[2]``."""
+    return f"{name}[{i}]"
+
+
+def is_global(v) -> bool:
+    """One value for every instance, the HOC global ``name_suffix``: a GLOBAL variable, or a
+    PARAMETER not declared RANGE (NEURON makes those GLOBAL, ``km_naf``).  A hidden GLOBAL
+    ASSIGNED is the dynamics' own."""
+    return v.scope == "GLOBAL" and v.role is not Role.STATE and (v.role is Role.PARAMETER or v.visible)
+
+
+def global_names(spec: MechSpec) -> list[tuple[str, object]]:
+    """``(HOC name, Var)`` of a mechanism's HOC globals: always suffixed (``vhalf_hcn``),
+    point processes too."""
+    return [(f"{v.name}_{spec.name}", v) for v in spec.variables if is_global(v)]
+
+
 def declare(spec: MechSpec) -> Mechanism:
     """The model's declaration of a mechanism, derived from its spec: HOC names (suffixed for
-    density mechanisms), the RANGE/GLOBAL-visible variables, ions brought in, currents."""
+    density mechanisms), the RANGE-visible variables (per instance; GLOBALs are HOC globals,
+    :func:`global_names`), ions brought in, currents."""
     variables = tuple(Variable(spec.range_name(v.name), v.role.value, v.default, v.units, v.size)
-                      for v in spec.variables if v.visible)
+                      for v in spec.variables if v.visible and not is_global(v))
     current = "" if spec.kind is Kind.DENSITY else (spec.electrode_current or spec.nonspecific_current or "")
     return Mechanism(spec.name, spec.kind.value, variables, tuple(u.mechanism for u in spec.ions),
                      spec.ion_currents, current, spec.electrode, spec.doc, spec.net_receive)
@@ -113,19 +140,45 @@ class MechanismRegistry:
 
     def __init__(self, specs=BUILTIN_SPECS):
         self.specs = SpecRegistry()
+        #: ion mechanism name -> charge (hocx/model/ions.py; VALENCE of a new ion)
+        self.ion_charges: dict[str, float] = {}
         self._mechs: dict[str, Mechanism] = {}
         self._owner: dict[str, Mechanism] = {}
+        self._failed: dict[str, str] = {}     # mechanism name -> why its .mod did not load
         for s in specs:
             self.register(s)
 
     def register(self, spec: MechSpec) -> None:
-        """Add a mechanism (its declaration is derived from ``spec``)."""
+        """Add a mechanism (its declaration is derived from ``spec``); the ions it uses are
+        registered first (lower type numbers, NEURON's defaults for a new ion)."""
+        from .ions import register_ions
+        register_ions(self, spec)
         self.specs.register(spec)
         mech = declare(spec)
         self._mechs[mech.name] = mech
+        self._failed.pop(mech.name, None)
         if mech.kind in (DENSITY, ION):
             for v in mech.variables:
                 self._owner[v.name] = mech
+            for name in mech.defaults():      # the elements of array variables
+                self._owner.setdefault(name, mech)
+
+    def note_failure(self, name: str, why: str) -> None:
+        """Mechanism ``name``'s .mod did not load (``why``): "not a MECHANISM" says so."""
+        if name not in self._mechs:
+            self._failed[name] = why
+
+    def failure_hint(self, name: str) -> str | None:
+        """The hint for "``name`` is not a MECHANISM": why its .mod did not load, else a
+        did-you-mean, else how mods are loaded."""
+        why = self._failed.get(name)
+        if why is not None:
+            return why
+        best = suggest(name, self._mechs)
+        if best:
+            return f"did you mean '{best}'?"
+        return ("a mechanism from a .mod file must be loaded first: hocx --mod DIR, "
+                "nrn_load_dll(\"DIR\"), or run hocx in the folder of the .mod files")
 
     # ---- queries -------------------------------------------------------
     def __contains__(self, name: str) -> bool:
@@ -163,7 +216,7 @@ class MechanismRegistry:
         return self._owner.get(var)
 
     def rangevars(self) -> list[str]:
-        return list(NODE_VARS) + list(self._owner)
+        return list(NODE_VARS) + [n for n in self._owner if "[" not in n]
 
     def get(self, name: str, span: Span | None = None) -> Mechanism:
         """The mechanism called ``name``; HocNameError "X is not a MECHANISM" otherwise."""
@@ -172,9 +225,7 @@ class MechanismRegistry:
             return m
         if name in UNSUPPORTED:
             raise ModelError(UNSUPPORTED[name], span)
-        hint = suggest(name, self._mechs)
-        raise HocNameError(f"{name} is not a MECHANISM", span,
-                           hint=f"did you mean '{hint}'?" if hint else None)
+        raise HocNameError(f"{name} is not a MECHANISM", span, hint=self.failure_hint(name))
 
     def density(self, name: str, span: Span | None = None) -> Mechanism:
         """The insertable mechanism ``name`` (density or ion); errors for point processes."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import HocRuntimeError, ModelError, Span
+from . import ions
 from .mechanisms import Mechanism
 from .pt3d import PI, Pt3d, integrate
 
@@ -61,6 +62,8 @@ class Section:
         self.mechs: list[str] = []            # inserted density/ion mechanisms, insertion order
         # NEURON's property list of each segment node, head first (psection prints it reversed)
         self.props: list[list] = [["capacitance", "morphology"]]
+        # each ion's iontype per segment (NEURON's style bits, hocx/model/ions.py)
+        self.iontype: dict[str, np.ndarray] = {}
         reg = model.registry
         self.seg: dict[str, np.ndarray] = {}
         for m in ALWAYS:
@@ -168,6 +171,7 @@ class Section:
             pts = [p for p in old_props[i1] if not isinstance(p, str)]
             self.props[i2][:0] = pts[::-1]
         self._nseg = n
+        ions.after_nseg(self, src, cloned, reg)
         self.model._relocate_points(self, src, cloned, moved)
         self._changed(structural=True)
 
@@ -190,6 +194,9 @@ class Section:
                 self.seg[var] = np.full(self._nseg, d)
         for lst in self.props:
             prop_alloc(lst, m.name, self.model.registry)
+        for mm in new[1:]:
+            ions.promote_inserted(self, mm.name, self.model.registry)
+        ions.promote_inserted(self, m.name, self.model.registry)
         self._changed(structural=True)
 
     def uninsert(self, mech: str, span: Span | None = None) -> None:
@@ -202,7 +209,7 @@ class Section:
         self.mechs.remove(m.name)
         for lst in self.props:
             lst.remove(m.name)
-        for var in m.names():
+        for var in m.defaults():          # array variables: every element
             self.seg.pop(var, None)
         self._changed(structural=True)
 

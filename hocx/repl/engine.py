@@ -170,8 +170,11 @@ class Engine:
         return outcome
 
     def _submit(self, text: str) -> Outcome:
+        from ..progress_view import progress_context
+
         try:
-            return self._dispatch(text)
+            with progress_context(self.session, self.stderr):   # spinner, bar, ETA on a terminal
+                return self._dispatch(text)
         except KeyboardInterrupt:
             self._after_interrupt()
             return Outcome("interrupted")
@@ -233,6 +236,9 @@ class Engine:
         """Execute HOC text through the session, rendering errors; returns the outcome."""
         t_before = introspect.get_global(self.session, "t")
         self._stack_depth = _stack_depth(self.session)
+        if _RUN_CALL.search(text):
+            from .plotcmd import drop_stale_recordings
+            drop_stale_recordings(self)       # plot's hidden Vectors of since-deleted sections
         try:
             self.session.execute(text + "\n", self.origin())
         except HocSyntaxError as err:

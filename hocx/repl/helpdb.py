@@ -30,10 +30,13 @@ class HelpEntry:
 
 
 REPL_COMMANDS = {
-    "plot": HelpEntry("plot", "plot VECTOR... | plot VAR(x) SECTION... [T0:T1] [> file.png]",
-                      "REPL command: plot recorded traces against time in the terminal (or to an image)",
-                      "", "plot v(0.5) soma dend", "repl"),
-    "show": HelpEntry("show", "show [edges | section | column | sectionlist ...]  or show(...)",
+    "plot": HelpEntry("plot", 'plot VECTOR... | plot VAR(x) SECTION... | plot SEC.VAR(x)... [T0:T1] '
+                              '["title"] [> file.png|.svg|.pdf]',
+                      "REPL command: plot recorded traces against time in the terminal (or to an image); "
+                      "one y axis per unit",
+                      "", "plot v(0.5) soma dend [0:20]", "repl"),
+    "show": HelpEntry("show", "show [edges | section | column | sectionlist ...] [--limit N | --all]  "
+                              "or show(...)",
                       "the model table (one row per segment) or edge table, filtered by the words given",
                       "", "show dend diam g_pas", "repl"),
 }

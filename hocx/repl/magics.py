@@ -6,6 +6,8 @@
     %history [N]      list the last N inputs (all by default)
     %reset            start over with a fresh session
     %export FILE      write every recorded Vector to FILE.npz or FILE.csv
+    %export table.csv the model table as CSV (also: %export table F.csv, %export edges F.csv)
+    %plots DIR        write every legacy Graph as DIR/Graph_N.png (+ .json data)
     %who              list your variables, objects, sections and procs
     %tree             topology() drawn as a tree
     %trainables       the trainable parameters
@@ -13,12 +15,13 @@
 """
 from __future__ import annotations
 
+import csv
 import os
 
 import numpy as np
 
 from ..errors import HocNameError, HocRuntimeError, HocSyntaxError, suggest
-from . import views
+from . import introspect, views
 from .traces import all_traces
 
 MAGICS: dict[str, str] = {}
@@ -114,9 +117,16 @@ def _reset(engine, arg):
     engine.message("session reset: all names, sections and recordings are gone")
 
 
-@magic("export", "write recorded Vectors to .npz or .csv")
+@magic("export", "write recorded Vectors to .npz/.csv; %export table.csv: the model table")
 def _export(engine, arg):
-    path = os.path.expanduser(_need(arg, "%export FILE.npz|FILE.csv"))
+    arg = _need(arg, "%export FILE.npz|FILE.csv | %export table FILE.csv | %export edges FILE.csv")
+    words = arg.split(None, 1)
+    if words[0] in ("table", "edges") and len(words) == 2:
+        return export_table(engine, words[0], os.path.expanduser(words[1]))
+    stem = os.path.splitext(os.path.basename(arg))[0]
+    if len(words) == 1 and stem in ("table", "edges") and arg.endswith(".csv"):
+        return export_table(engine, stem, os.path.expanduser(arg))
+    path = os.path.expanduser(arg)
     data = all_traces(engine.session)
     if not data:
         raise HocRuntimeError("nothing to export: no Vector holds data",
@@ -133,6 +143,43 @@ def _export(engine, arg):
     engine.message(f"exported {len(data)} vector{'s' * (len(data) != 1)} ({', '.join(data)}) to {path}")
 
 
+def export_table(engine, which: str, path: str) -> None:
+    """``%export table FILE.csv`` / ``%export edges FILE.csv``: the model (or edge) table as CSV,
+    one row per segment (per point process / NetCon), units in the header (``L (µm)``)."""
+    from ..show import column_units
+
+    model = introspect.model(engine.session)
+    if model is None or (which == "table" and not model.sections):
+        raise HocRuntimeError("nothing to export: there are no sections", hint="create soma first")
+    if not path.endswith(".csv"):
+        raise HocSyntaxError(f"%export {which} writes CSV: {path} does not end in .csv")
+    table = model.table() if which == "table" else model.edges()
+    columns = dict(table.columns)
+    if which == "table":
+        columns.pop("section_index", None)
+    units = column_units(model, list(columns), edges=which == "edges")
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow([f"{n} ({units[n]})" if units.get(n) else n for n in columns])
+            for r in range(len(table)):
+                w.writerow([_cell(columns[n][r]) for n in columns])
+    except OSError as exc:
+        raise HocRuntimeError(f"cannot write {path}: {exc.strerror or exc}") from None
+    engine.message(f"exported the {'model' if which == 'table' else 'edge'} table "
+                   f"({len(table)} rows, {len(columns)} columns) to {path}")
+
+
+def _cell(v) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "1" if v else "0"
+    if isinstance(v, (float, np.floating)):
+        return "" if np.isnan(v) else repr(float(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    return str(v)
+
+
 def write_csv(path: str, data: dict[str, np.ndarray]) -> None:
     """One column per Vector; shorter Vectors are padded with empty cells."""
     n = max(len(v) for v in data.values())
@@ -140,6 +187,13 @@ def write_csv(path: str, data: dict[str, np.ndarray]) -> None:
         fh.write(",".join(data) + "\n")
         for i in range(n):
             fh.write(",".join(repr(float(v[i])) if i < len(v) else "" for v in data.values()) + "\n")
+
+
+@magic("plots", "write every legacy Graph as DIR/Graph_N.png (+ .json), as hocx --plots DIR")
+def _plots(engine, arg):
+    from ..figures import write_graphs
+
+    write_graphs(engine.session, os.path.expanduser(_need(arg, "%plots DIR")), engine.stdout)
 
 
 @magic("who", "list your names")

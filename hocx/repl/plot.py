@@ -24,12 +24,38 @@ _BRAILLE = 0x2800
 
 @dataclass
 class Trace:
-    """One curve: x and y values, a label and the units of y."""
+    """One curve: x and y values, a label, the units of y and the quantity it is (``v``)."""
 
     label: str
     x: np.ndarray
     y: np.ndarray
     units: str = ""
+    quantity: str = ""
+
+
+def by_units(traces: list[Trace]) -> list[list[Trace]]:
+    """The traces grouped by unit, in order of first appearance: one y axis per group.
+
+    A trace without a unit (``m_hh``) is its own kind of quantity, never put on an axis
+    labelled with another trace's unit.
+    """
+    groups: dict[str, list[Trace]] = {}
+    for tr in traces:
+        groups.setdefault(tr.units, []).append(tr)
+    return list(groups.values())
+
+
+def axis_label(traces: list[Trace]) -> str:
+    """``v (mV)``, ``ina, ik (mA/cm2)``, ``m_hh``: the quantities on one axis and their unit."""
+    names: list[str] = []
+    for tr in traces:
+        if tr.quantity and tr.quantity not in names:
+            names.append(tr.quantity)
+    units = traces[0].units if traces else ""
+    quantity = ", ".join(names)
+    if units:
+        return f"{quantity} ({units})" if quantity else f"({units})"
+    return quantity
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -93,9 +119,33 @@ def _rasterize(trace: Trace, box, w: int, h: int) -> set[tuple[int, int]]:
 
 def render(traces: list[Trace], *, width: int = 72, height: int = 16,
            xlabel: str = "t (ms)", ylabel: str | None = None, title: str | None = None) -> Text:
-    """A braille line plot of the traces as rich Text (colours optional on output)."""
+    """A braille line plot of the traces as rich Text (colours optional on output).
+
+    Traces in different units get separate panels, one under the other, each with its
+    own y axis labelled with the quantity and unit (``v (mV)``, ``m_hh``)."""
     if not traces:
         raise HocRuntimeError("nothing to plot")
+    groups = by_units(traces)
+    if len(groups) > 1 and ylabel is None:
+        out = Text()
+        if title:
+            out.append(title + "\n", style="bold")
+        panel_h = max(5, height // len(groups))
+        for k, group in enumerate(groups):
+            if k:
+                out.append("\n")
+            out.append_text(_render_one(group, width=width, height=panel_h, xlabel=xlabel,
+                                        ylabel=axis_label(group),
+                                        colors=[next(i for i, t in enumerate(traces) if t is tr)
+                                                for tr in group]))
+        return out
+    return _render_one(traces, width=width, height=height, xlabel=xlabel,
+                       ylabel=axis_label(traces) if ylabel is None else ylabel, title=title)
+
+
+def _render_one(traces: list[Trace], *, width: int, height: int, xlabel: str, ylabel: str,
+                title: str | None = None, colors: list[int] | None = None) -> Text:
+    colors = colors or list(range(len(traces)))
     box = _bounds(traces)
     x0, x1, y0, y1 = box
     yticks = nice_ticks(y0, y1, max(3, height // 4))
@@ -108,15 +158,12 @@ def render(traces: list[Trace], *, width: int = 72, height: int = 16,
     for k, tr in enumerate(traces):
         for c, r in _rasterize(tr, box, w, h):
             cells[r // 4][c // 2] |= _DOT[r % 4][c % 2]
-            owner[r // 4][c // 2] = k
+            owner[r // 4][c // 2] = colors[k]
     tick_row = {}
     for v, s in zip(yticks, ylabels):
         row = int(round((y1 - v) / (y1 - y0) * (h - 1)))
         tick_row.setdefault(min(max(row, 0), h - 1), s)
 
-    units = {t.units for t in traces if t.units}
-    if ylabel is None:
-        ylabel = f"({units.pop()})" if len(units) == 1 else ""
     out = Text()
     if title:
         out.append(title + "\n", style="bold")
@@ -148,34 +195,34 @@ def render(traces: list[Trace], *, width: int = 72, height: int = 16,
     out.append(" " * (gutter + 1) + xlabel.center(w).rstrip() + "\n")
     for k, tr in enumerate(traces):
         out.append(" " * (gutter + 1))
-        out.append("⣿⣿ ", style=COLORS[k % len(COLORS)])
+        out.append("⣿⣿ ", style=COLORS[colors[k] % len(COLORS)])
         unit = f" ({tr.units})" if tr.units else ""
         out.append(f"{tr.label}{unit}  [{fmt_tick(float(np.nanmin(tr.y)))} .. {fmt_tick(float(np.nanmax(tr.y)))}]\n")
     return out
 
 
-def save_png(traces: list[Trace], path: str, *, xlabel: str = "t (ms)", ylabel: str | None = None) -> None:
-    """Write the traces to an image file with matplotlib (the optional ``plot`` extra)."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise HocRuntimeError(
-            f"cannot write {path}: matplotlib is not installed",
-            hint="install it with: pip install 'hocx[plot]'  (or pip install matplotlib)",
-        ) from None
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for tr in traces:
-        ax.plot(tr.x, tr.y, label=tr.label)
-    units = {t.units for t in traces if t.units}
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel or (f"({units.pop()})" if len(units) == 1 else ""))
-    ax.legend()
-    fig.tight_layout()
-    try:
-        fig.savefig(path)
-    except OSError as exc:
-        raise HocRuntimeError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        plt.close(fig)
+def save_png(traces: list[Trace], path: str, *, xlabel: str = "t (ms)", ylabel: str | None = None,
+             title: str | None = None) -> None:
+    """Write the traces to a PNG, SVG or PDF file (by extension) with matplotlib (the ``plot`` extra).
+
+    One panel per unit, stacked and sharing the time axis; each y axis is labelled with its
+    quantities and unit; a legend per panel; the title on top."""
+    from ..figures import check_format, pyplot, save
+
+    check_format(path)
+    plt = pyplot(path)
+    groups = [traces] if ylabel is not None else by_units(traces)
+    fig, axes = plt.subplots(len(groups), 1, sharex=True, squeeze=False,
+                             figsize=(8, 2.2 + 2.3 * len(groups)))
+    color = 0
+    for ax, group in zip(axes[:, 0], groups):
+        for tr in group:
+            ax.plot(tr.x, tr.y, label=tr.label, color=f"C{color % 10}")
+            color += 1
+        ax.set_ylabel(axis_label(group) if ylabel is None else ylabel)
+        ax.legend(loc="best", fontsize="small")
+        ax.grid(True, alpha=0.3)
+    axes[-1, 0].set_xlabel(xlabel)
+    if title:
+        fig.suptitle(title)
+    save(fig, plt, path)

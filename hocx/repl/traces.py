@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import HocNameError, HocRuntimeError, suggest
+from ..quantities import CORE_UNITS, units_of as registry_units
 from . import introspect
 from .plot import Trace
 
@@ -29,8 +30,12 @@ class Recording:
         return introspect.describe_source(self.source)
 
 
+#: objrefs the REPL's ``plot`` makes for itself: never listed, exported or named in errors
+HIDDEN_PREFIX = "hocx_rec_"
+
+
 def vectors(session) -> list[Recording]:
-    """All top-level Vectors, including elements of objref arrays."""
+    """All top-level Vectors, including elements of objref arrays (the REPL's hidden ones too)."""
     out: list[Recording] = []
     sim_recs = introspect.sim_recordings(session)
     for name, obj in introspect.objects(session).items():
@@ -61,6 +66,7 @@ def time_base(session, n: int, recs: list[Recording] | None = None,
     if rec is not None and rec.Dt:
         return np.arange(n) * float(rec.Dt), f"Dt = {float(rec.Dt):g}"
     recs = vectors(session) if recs is None else recs
+    recs = [r for r in recs if not r.name.startswith(HIDDEN_PREFIX)]
     for r in recs:
         if _is_time_source(r.source):
             data = introspect.vector_data(r.vector)
@@ -86,10 +92,11 @@ def units_of(session, source, default: str = "") -> str:
 
 
 def var_units(session, var: str) -> str:
-    if var == "v":
-        return "mV"
-    if var in ("t", "dt", "tstop"):
-        return "ms"
+    if var in CORE_UNITS:
+        return CORE_UNITS[var]
+    registry = getattr(introspect.model(session), "registry", None)
+    if registry is not None and hasattr(registry, "names"):
+        return registry_units(registry, var)
     for mech_name, decl in introspect.mechanisms(session).items():
         for info in introspect.mechanism_vars(decl, mech_name):
             if info.name == var:
@@ -103,15 +110,29 @@ def trace_of(session, rec: Recording, recs: list[Recording]) -> Trace:
         raise HocRuntimeError(f"{rec.name} is empty", hint="record it with .record(&var) and run() first")
     t, _ = time_base(session, data.size, recs, rec)
     label = rec.name + (f" = {rec.source_text}" if rec.source_text else "")
-    return Trace(label, t, data, units_of(session, rec.source))
+    return Trace(label, t, data, units_of(session, rec.source), quantity_of(rec.source))
+
+
+def quantity_of(source) -> str:
+    """What a recording records, as a quantity name: ``v`` for &soma.v(0.5), ``m_hh``, ``t``."""
+    if source is None:
+        return ""
+    var = getattr(source, "var", None) or getattr(source, "name", None)
+    if var:
+        return str(var)
+    m = re.search(r"([A-Za-z_]\w*)\s*\(", introspect.describe_source(source))
+    if m:
+        return m.group(1)
+    text = introspect.describe_source(source).lstrip("&").strip()
+    return text.rsplit(".", 1)[-1] if re.fullmatch(r"[\w.\[\]]+", text or "-") else ""
 
 
 def named_trace(session, name: str) -> Trace:
     recs = vectors(session)
     for r in recs:
-        if r.name == name:
+        if r.name == name and not name.startswith(HIDDEN_PREFIX):
             return trace_of(session, r, recs)
-    hint = suggest(name, [r.name for r in recs])
+    hint = suggest(name, [r.name for r in recs if not r.name.startswith(HIDDEN_PREFIX)])
     raise HocNameError(f"{name} is not a Vector",
                        hint=f"did you mean '{hint}'?" if hint else "plot takes Vector names, or VAR(x) SECTION...")
 
@@ -130,16 +151,27 @@ def range_trace(session, section: str, var: str, x: float) -> Trace | None:
     recs = vectors(session)
     for r in recs:
         if r.source is not None and _matches(r.source, section, var, x):
+            data = introspect.vector_data(r.vector)
+            if data is None or not data.size:
+                continue                  # armed, but no run since: not recorded yet
             tr = trace_of(session, r, recs)
             tr.label = f"{section}.{var}({x:g})"
+            tr.quantity = var
             return tr
     return None
+
+
+def is_armed(session, section: str, var: str, x: float) -> bool:
+    """True when some Vector records section.var(x) (maybe with no samples yet)."""
+    return any(r.source is not None and _matches(r.source, section, var, x) for r in vectors(session))
 
 
 def all_traces(session) -> dict[str, np.ndarray]:
     """Every non-empty top-level Vector, by name (for %export)."""
     out = {}
     for r in vectors(session):
+        if r.name.startswith(HIDDEN_PREFIX):
+            continue
         data = introspect.vector_data(r.vector)
         if data is not None and data.size:
             out[r.name] = data

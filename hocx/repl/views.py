@@ -10,10 +10,12 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..errors import HocNameError
+from ..errors import HocNameError, HocSyntaxError
 from . import introspect
 
 _HIDDEN = ("hocx_",)
+#: rows per table that ``show`` prints in the REPL unless given --limit N or --all
+REPL_SHOW_LIMIT = 50
 
 
 def _fmt(v) -> str:
@@ -59,9 +61,11 @@ def section_mechs(session, sec) -> list[str]:
 
 # ---- show -----------------------------------------------------------------
 def show_command(engine, args: str) -> None:
-    """``show [filter...]``: the show built-in's model/edge table (hocx.show), else a section summary.
+    """``show [filter...] [--limit N | --all]``: the summary and the model/edge table (hocx.show),
+    else a section summary.
 
     Filters are words: ``edges``, a column name, a section name, or a SectionList objref.
+    Big tables stop after REPL_SHOW_LIMIT rows, with a line saying how many more there are.
     """
     try:
         from ..show import show_text
@@ -72,10 +76,23 @@ def show_command(engine, args: str) -> None:
         engine.console.print(section_table(engine.session, args.split()))
         return
     filters = []
-    for word in args.replace(",", " ").split():
+    limit: int | None = REPL_SHOW_LIMIT
+    words = args.replace(",", " ").split()
+    while words:
+        word = words.pop(0)
+        if word in ("--all", "-a"):
+            limit = None
+            continue
+        if word == "--limit" or word.startswith("--limit="):
+            value = word.split("=", 1)[1] if "=" in word else (words.pop(0) if words else "")
+            if not value.isdigit():
+                raise HocSyntaxError("show --limit needs a number of rows (0 for all)",
+                                     hint="show --limit 20, show --all")
+            limit = int(value) or None
+            continue
         value = introspect.get_value(engine.session, word)
         filters.append(value if hasattr(value, "hoc_class") else word.strip('"'))
-    engine.write(show_text(model, filters, width=engine.console.width))
+    engine.write(show_text(model, filters, width=engine.console.width, limit=limit))
 
 
 def section_table(session, filters: list[str] | None = None) -> Table:

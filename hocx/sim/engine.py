@@ -17,8 +17,9 @@ import jax.numpy as jnp
 from ..errors import NumericalError
 from .cache import CompileCache
 from . import events
-from .integrator import (RUNAWAY_MV, Env, RecSource, currents, initial_states, pack_params,
-                         pack_state)
+from .integrator import (RUNAWAY_MV, Env, RecSource, current_pass, currents, initial_states,
+                         pack_params, pack_state)
+from .kernel import element
 from .lower import Lowered
 
 
@@ -109,7 +110,7 @@ class Simulator:
                 if idvec is not None:
                     idvec.resize_to(0)
             states = self._initial_events(states)
-        asg = currents(low, v, states, 0.0, self.env)
+        asg, states = current_pass(low, v, states, 0.0, self.env)   # finitialize's nrn_rhs
         self.state = pack_state(v, states, 0.0, asg, net_state)
         return self.sample_now()
 
@@ -172,9 +173,9 @@ class Simulator:
             elif r.kind == "v":
                 out[j] = v[r.index]
             elif r.kind == "state":
-                out[j] = states[r.block][r.var][r.index]
+                out[j] = element(states[r.block], r.var)[r.index]
             elif r.kind == "assigned":
-                out[j] = asg[r.block][r.var][r.index]
+                out[j] = element(asg[r.block], r.var)[r.index]
             else:
                 out[j] = self.low.blocks[r.block].params[r.var][r.index]
         return out
@@ -188,8 +189,9 @@ class Simulator:
     def fcurrent(self) -> None:
         """Recompute the assigned values (currents) at the present state and time."""
         v, states, _ = self.host_state()
-        asg = currents(self.low, v, states, self.t, self.env)
-        self.state = dict(self.state, a=[{k: jnp.asarray(x) for k, x in a.items()} for a in asg])
+        asg, states = current_pass(self.low, v, states, self.t, self.env)
+        self.state = dict(self.state, a=[{k: jnp.asarray(x) for k, x in a.items()} for a in asg],
+                          s=[{k: jnp.asarray(x) for k, x in s.items()} for s in states])
 
     # -- stepping ----------------------------------------------------------------------
     def advance(self, nsteps: int, *, on_chunk: Callable[[int, int], None] | None = None,

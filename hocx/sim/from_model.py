@@ -12,20 +12,61 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ModelError
+from ..model import ions as ion_model
+from ..spec import Kind
+from ..spec import ions as spec_ions
 from .events import lower_net
 from .lower import Lowered, MechBlock
 
 
 def _simulated(model) -> dict:
-    """The model's simulated mechanisms (name -> spec), from the session's registry."""
-    return {s.name: s for s in model.registry.specs if s.simulated}
+    """The model's simulated mechanisms (name -> spec), from the session's registry: those
+    with a BREAKPOINT, and the ions (hocx/sim/ions.py)."""
+    return {s.name: s for s in model.registry.specs if s.simulated or s.kind is Kind.ION}
+
+
+def _state_values(sec, mech, s: str, k) -> np.ndarray:
+    """A STATE's per-segment values; a concentration STATE the mechanism WRITEs (cad's
+    ``cai``) is the ion's (it has no HOC name of its own); an ARRAY state ``ca[4]`` is
+    (size, segments), element index leading (HOC ``ca_cashell[j]``)."""
+    size = next((v.size for v in mech.variables if v.name == s), 1)
+    if size > 1:
+        default = next((v.default for v in mech.variables if v.name == s), 0.0)
+        rows = []
+        for j in range(size):
+            arr = sec.seg.get(f"{mech.range_name(s)}[{j}]")
+            rows.append(np.full(len(k), default) if arr is None else arr[k])
+        return np.stack(rows)
+    arr = sec.seg.get(mech.range_name(s))
+    if arr is None:
+        arr = sec.seg.get(s)
+    if arr is None:
+        default = next((v.default for v in mech.variables if v.name == s), 0.0)
+        return np.full(len(k), default)
+    return arr[k]
+
+
+def _ion_values(model, sec, mech, k, vals) -> None:
+    """An ion block's per-segment values: e, ci, co (carried) and the iontype flags, charge."""
+    it = ion_model.node_style(sec, mech.name)[k]
+    z = ion_model.charge(model.registry, mech.name)
+    if z == spec_ions.NO_CHARGE:
+        raise ModelError(f"{mech.name} USEION CHARGE (or VALENCE) must be defined in at least "
+                         f"one model using this ion",
+                         hint=f"add VALENCE to the USEION {spec_ions.ion_of(mech.name)} statement")
+    for name, bit in (("_cinit", spec_ions.CINIT), ("_einit", spec_ions.EINIT),
+                      ("_eadvance", spec_ions.EADVANCE)):
+        vals.setdefault(name, []).append(((it & bit) != 0).astype(np.float64))
+    vals.setdefault("_charge", []).append(np.full(len(k), z))
+    for s in mech.states:
+        vals.setdefault("state:" + s, []).append(sec.seg[s][k])
 
 
 def _hint(specs) -> str:
     return "the simulator has " + ", ".join(specs) + " so far"
 
 #: mechanisms that exist in a model without needing dynamics here
-PASSIVE_OK = {"morphology", "capacitance", "na_ion", "k_ion", "ca_ion"}
+PASSIVE_OK = {"morphology", "capacitance"}
 
 
 @dataclass
@@ -84,6 +125,7 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
     specs = _simulated(model)
     n = geo.n
     v = np.empty(n)
+    diam = np.full(n, 500.0)
     seg_nodes, end_node = {}, {}
     per_mech: dict[str, tuple[list, dict]] = {}
     names = [""] * n
@@ -94,6 +136,7 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
         seg_nodes[id(sec)] = (segs, k)
         end_node[id(sec)] = end
         v[segs] = sec.seg["v"][k]
+        diam[segs] = sec.seg["diam"][k]
         v[end] = sec.v_end
         label = sec.name()
         for i in nodes:
@@ -107,13 +150,16 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
                                  hint=_hint(specs))
             nlist, vals = per_mech.setdefault(mname, ([], {}))
             nlist.append(segs)
+            if mech.kind is Kind.ION:
+                _ion_values(model, sec, mech, k, vals)
+                continue
             for p in mech.params:
                 vals.setdefault(p, []).append(sec.seg[mech.range_name(p)][k])
             for ion, default in mech.ion_reads.items():
                 vals.setdefault(ion, []).append(sec.seg[ion][k] if ion in sec.seg
                                                 else np.full(len(k), default))
             for s in mech.states:
-                vals.setdefault("state:" + s, []).append(sec.seg[mech.range_name(s)][k])
+                vals.setdefault("state:" + s, []).append(_state_values(sec, mech, s, k))
     root_node = dict(geo._root)
     for sec in geo.sections:
         if sec.parent is None and id(sec) in geo._root:
@@ -122,8 +168,9 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
     blocks = []
     for mname, (nlist, vals) in per_mech.items():
         mech = specs[mname]
-        params = {p: np.concatenate(vals[p]) for p in list(mech.params) + list(mech.ion_reads)}
-        states = {s: np.concatenate(vals["state:" + s]) for s in mech.states}
+        params = {p: np.concatenate(vals[p]) for p in list(mech.params) + list(mech.ion_reads)
+                  if p in vals}
+        states = {s: np.concatenate(vals["state:" + s], axis=-1) for s in mech.states}
         blocks.append(MechBlock(mech, np.concatenate(nlist), params, states))
     # point processes, grouped by mechanism in creation order
     pp_groups: dict[str, list] = {}
@@ -143,10 +190,10 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
         pointers = {name: [_pointer_node(geo, pp, name) for pp in pps] for name in mech.pointers}
         blocks.append(MechBlock(mech, nodes, params, states, [pp.hoc_name() for pp in pps], pointers))
     low = Lowered(geo.parent, geo.area, geo.a, geo.b, geo.cm, geo.has_cap, v, blocks, names,
-                  type_order=model.registry.type_order())
+                  type_order=model.registry.type_order(), diam=diam)
     pp_index, pp_objects = {}, {}
     for bi, blk in enumerate(low.blocks):
-        if blk.mech.kind != "density":
+        if blk.mech.kind not in (Kind.DENSITY, Kind.ION):
             pp_objects[bi] = pp_groups[blk.mech.name]
             for j, pp in enumerate(pp_objects[bi]):
                 pp_index[id(pp)] = (bi, j)
@@ -167,7 +214,7 @@ def write_back(model, low: Lowered, nm: NodeMap, v: np.ndarray, states: list[dic
             sec.v_root = float(v[nm.root_node[id(sec)]])
     # density mechanisms: instances were laid out section by section in geo.sections order
     for bi, blk in enumerate(low.blocks):
-        if blk.mech.kind != "density":
+        if blk.mech.kind not in (Kind.DENSITY, Kind.ION):
             continue
         pos = 0
         values = dict(states[bi])
@@ -179,11 +226,18 @@ def write_back(model, low: Lowered, nm: NodeMap, v: np.ndarray, states: list[dic
             segs, k = nm.seg_nodes[id(sec)]
             m = len(k)
             for var, arr in values.items():
+                # the ion totals (ina, cai, eca) come from the ion blocks; a mechanism's own
+                # share is written only where it has a visible copy (RANGE ik -> ik_kdr)
                 name = blk.mech.range_name(var)
-                if blk.mech.ion_currents and var in blk.mech.ion_currents:
-                    name = var          # ina, ik live in the ion mechanisms
+                arr = np.asarray(arr)
+                if arr.ndim == 2:                   # an ARRAY variable: (size, instances)
+                    for j in range(arr.shape[0]):
+                        tgt = sec.seg.get(f"{name}[{j}]")
+                        if tgt is not None:
+                            tgt[k] = arr[j, pos:pos + m]
+                    continue
                 tgt = sec.seg.get(name)
-                if tgt is not None:
+                if tgt is not None and arr.ndim == 1:
                     tgt[k] = arr[pos:pos + m]
             pos += m
     # point processes: states and assigned values into the objects' value tables

@@ -22,9 +22,10 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from . import events, kernel
+from . import events, kernel, methods
 from .kernel import mech_env, with_pointers
-from ..spec import Kind
+from ..spec import Kind, Role
+from ..spec import ions
 from .lower import Lowered
 from .solver import TreeSolver, tree_levels
 
@@ -39,7 +40,19 @@ class Env:
     dt: float = 0.025
     celsius: float = 6.3
     secondorder: int = 0
-    usetable: bool = True
+    #: the static flags: a bool (every mechanism's flags, e.g. usetable_hh alone) or the
+    #: flags' values by HOC name, ``(("usetable_hh", 1.0), ("usetable_hhx", 0.0))``
+    usetable: Any = True
+    #: HOC globals the mechanisms read, by HOC name: GLOBAL parameters (``vhalf_hcn``) and the
+    #: ions' ``cai0_ca_ion`` ...; absent names take the spec's / NEURON's default
+    globals: tuple = ()
+
+
+def global_value(env: Env, name: str, default: float) -> float:
+    for k, x in env.globals:
+        if k == name:
+            return float(x)
+    return float(default)
 
 
 def env_values(env: Env, mechs=()) -> dict[str, Any]:
@@ -47,14 +60,21 @@ def env_values(env: Env, mechs=()) -> dict[str, Any]:
     hook, built here on the host from its globals and ``celsius``); all become traced values."""
     cj = (2.0 / env.dt) if env.secondorder else (1.0 / env.dt)
     tables = {}
+    gl = dict(env.globals)
     for m in mechs:
         if m.name not in tables:
-            tables[m.name] = m.env_tables(env.celsius)
+            if m.tables is None:
+                tables[m.name] = {}
+            else:
+                cur = {k: float(gl.get(f"{k}_{m.name}", x)) for k, x in m.globals.items()}
+                tables[m.name] = m.tables(cur, float(env.celsius))
     return {
         "dt": float(env.dt),
         "cfac": 0.001 * cj,
         "vfac": 2.0 if env.secondorder else 1.0,
         "tables": tables,
+        "celsius": float(env.celsius),
+        "ktf": ions.ktf(env.celsius),
     }
 
 
@@ -62,28 +82,47 @@ def env_values(env: Env, mechs=()) -> dict[str, Any]:
 # host side (NumPy): finitialize and fcurrent
 
 
+def host_layout(low: Lowered) -> "NodeLayout":
+    """The layout of a single run for host-side passes (finitialize, fcurrent), run eagerly."""
+    links, arrays = low.ion_plan()
+    T = {"nodes": [jnp.asarray(b.nodes) for b in low.blocks],
+         "inv": [None if x is None else jnp.asarray(x) for x in density_inverse(low)],
+         "ptr": [{k: jnp.asarray(x) for k, x in b.pointers.items()} for b in low.blocks],
+         "ions": jax.tree_util.tree_map(jnp.asarray, arrays)}
+    return NodeLayout(T, None, False, links)
+
+
+def _np(lst):
+    return [{k: np.asarray(x, dtype=np.float64) for k, x in d.items()} for d in lst]
+
+
 def initial_states(low: Lowered, v: np.ndarray, env: Env) -> list[dict[str, np.ndarray]]:
-    """INITIAL blocks in type order at voltage ``v``; returns states per block."""
-    E = env_values(env, [b.mech for b in low.blocks])
-    out = []
-    for blk in low.blocks:
-        if blk.mech.initial is None:
-            out.append({})
-        else:
-            p = with_pointers(blk.params, blk.pointers, v)
-            out.append(blk.mech.initial(np, p, v[blk.nodes], mech_env(E, blk.mech, env.usetable)))
-    return out
+    """finitialize's INITIAL pass in type order at voltage ``v`` (ions first:
+    :func:`hocx.sim.kernel.initialize`); returns states per block."""
+    P = pack_params(low, env)
+    S0 = [{k: jnp.asarray(x) for k, x in blk.states.items()} for blk in low.blocks]
+    S = kernel.initialize(host_layout(low), [b.mech for b in low.blocks], env.usetable,
+                          jnp.asarray(v, dtype=jnp.float64), S0, P, steadystate=_steadystate())
+    return _np(S)
+
+
+def _steadystate():
+    return getattr(methods, "steadystate", None)
+
+
+def current_pass(low: Lowered, v: np.ndarray, states: list[dict], t: float, env: Env):
+    """nrn_rhs on the host: (assigned per block, states per block after the ions' pass)."""
+    P = pack_params(low, env)
+    S = [{k: jnp.asarray(x) for k, x in s.items()} for s in states]
+    _, _, A, S2, _ = kernel.current_pass(host_layout(low), [b.mech for b in low.blocks],
+                                         env.usetable, jnp.asarray(v, dtype=jnp.float64), S,
+                                         jnp.asarray(float(t)), P)
+    return _np(A), _np(S2)
 
 
 def currents(low: Lowered, v: np.ndarray, states: list[dict], t: float, env: Env) -> list[dict]:
     """Evaluate every mechanism's BREAKPOINT at ``v`` and time ``t`` (what fcurrent fills in)."""
-    E = env_values(env, [b.mech for b in low.blocks])
-    out = []
-    for blk, s in zip(low.blocks, states):
-        p = with_pointers(blk.params, blk.pointers, v)
-        total, asg = blk.mech.current(np, p, s, v[blk.nodes], t, mech_env(E, blk.mech, env.usetable))
-        out.append({k: np.asarray(x, dtype=np.float64) for k, x in asg.items()})
-    return out
+    return current_pass(low, v, states, t, env)[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -97,12 +136,55 @@ def pack_params(low: Lowered, env: Env) -> dict:
         "b": low.b,
         "cap": np.where(low.has_cap, low.cm, 0.0),
         "pfac": 1.0e2 / low.area,
-        "blocks": [dict(b.params) for b in low.blocks],
+        "blocks": [block_params(low, b, env) for b in low.blocks],
+        "ion0": [ion_globals(b.mech, env) for b in low.blocks],
         **env_values(env, [b.mech for b in low.blocks]),
     }
     if low.net is not None:
         P["net"] = low.net.values()
     return jax.tree_util.tree_map(jnp.asarray, P)
+
+
+def block_params(low: Lowered, blk, env: Env) -> dict:
+    """One block's parameters: its per-instance values, its GLOBAL parameters (HOC
+    ``name_suffix``, one value broadcast per instance) and ``diam``/``area`` of its nodes when
+    the spec says it uses them."""
+    mech = blk.mech
+    p = dict(blk.params)
+    for var in mech.variables:
+        if var.scope == "GLOBAL" and var.role is Role.PARAMETER and not var.stepped:
+            names = [var.name] if var.size == 1 else [f"{var.name}{k}" for k in range(var.size)]
+            for k, nm in enumerate(names):
+                hoc = f"{var.name}_{mech.name}" + ("" if var.size == 1 else f"[{k}]")
+                p[nm] = np.full(blk.count, global_value(env, hoc, var.default))
+    uses = getattr(mech, "uses", ()) or ()
+    if "diam" in uses:
+        p["diam"] = (low.diam if low.diam is not None else np.full(low.n, 500.0))[blk.nodes]
+    if "area" in uses:
+        p["area"] = low.area[blk.nodes]
+    return p
+
+
+def ion_globals(mech, env: Env) -> tuple:
+    """(Xi0_X_ion, Xo0_X_ion) of an ion block; () for any other."""
+    if mech.kind is not Kind.ION:
+        return ()
+    ion = ions.ion_of(mech.name)
+    _, ci, co, _ = ions.defaults(ion)
+    n = ions.IonNames(ion)
+    return (global_value(env, n.ci0, ci), global_value(env, n.co0, co))
+
+
+def density_inverse(low: Lowered) -> list:
+    """Per block: node → instance of a density block (``count`` where none), None otherwise."""
+    out = []
+    for b in low.blocks:
+        inv = None
+        if b.mech.kind in (Kind.DENSITY, Kind.ION):
+            inv = np.full(low.n, b.count, dtype=np.int64)
+            inv[b.nodes] = np.arange(b.count)
+        out.append(inv)
+    return out
 
 
 def pack_state(v: np.ndarray, states: list[dict], t: float, assigned: list[dict],
@@ -147,9 +229,10 @@ class NodeLayout:
     """:class:`hocx.sim.kernel.Layout` of one run: node arrays (n,), index arrays traced
     (from ``T``), the tree solved by :class:`TreeSolver`."""
 
-    def __init__(self, T: dict, solver: TreeSolver, gather_children: bool):
+    def __init__(self, T: dict, solver: TreeSolver, gather_children: bool, links=None):
         self.T, self.solver, self.gather_children = T, solver, gather_children
         self.nodes, self.inv, self.ptr = T["nodes"], T["inv"], T["ptr"]
+        self.links, self.ions = links or [], T.get("ions", [])
 
     @staticmethod
     def take(x, idx):
@@ -188,7 +271,7 @@ class Program:
     def __init__(self, low: Lowered, record: tuple[RecSource, ...], usetable: bool, chunk: int):
         self.n = n = low.n
         self.chunk = int(chunk)
-        self.usetable = bool(usetable)
+        self.usetable = usetable if isinstance(usetable, tuple) else bool(usetable)
         self.record = tuple(record)
         lev = tree_levels(low.parent)
         self.solver = TreeSolver(lev)
@@ -196,13 +279,8 @@ class Program:
         ctab = children_table(low.parent)
         self.gather_children = ctab.shape[1] <= self.MAX_GATHER_CHILDREN
         self.mechs = [b.mech for b in low.blocks]
-        invs = []
-        for b in low.blocks:
-            inv = None
-            if b.mech.kind is Kind.DENSITY:        # at most one instance per node: gather, no scatter
-                inv = np.full(n, b.count, dtype=np.int64)
-                inv[b.nodes] = np.arange(b.count)
-            invs.append(inv)
+        invs = density_inverse(low)     # at most one instance per node: gather, no scatter
+        self.links, ion_arrays = low.ion_plan()
         self.net = low.net
         self.ring = low.net.ring if low.net is not None else 0
         self.nspk = len(low.net.rec_det) if low.net is not None else 0
@@ -216,6 +294,7 @@ class Program:
             "nodes": [b.nodes for b in low.blocks],
             "inv": invs,
             "ptr": [b.pointers for b in low.blocks],
+            "ions": ion_arrays,
             "rec": [idx for _, idx in groups],
             "perm": perm,
             "net": low.net.indices() if low.net is not None else {},
@@ -241,8 +320,12 @@ class Program:
         perm = np.array([offs[k] + j for k, j in where], dtype=np.int64)
         return [(k, np.array(groups[k], dtype=np.int64)) for k in keys], perm
 
+    def layout(self, T) -> NodeLayout:
+        """The :class:`NodeLayout` of this program over topology arrays ``T``."""
+        return NodeLayout(T, self.solver, self.gather_children, self.links)
+
     def _gather(self, v, t, S, A, P, T):
-        return kernel.record(NodeLayout(T, self.solver, self.gather_children), self._groups,
+        return kernel.record(NodeLayout(T, self.solver, self.gather_children, self.links), self._groups,
                              T["rec"], T["perm"], v, t, S, A, P)
 
     # -- one fixed step -----------------------------------------------------------------
@@ -259,7 +342,7 @@ class Program:
             W, net_state, spikes = events.deliver(jnp, lax, state, v, t, P["net"], T["net"], X, i,
                                                   self.ring)
             S = events.receive_all(jnp, self.net.recv, self.mechs, P["blocks"], S, W)
-        lay = NodeLayout(T, self.solver, self.gather_children)
+        lay = NodeLayout(T, self.solver, self.gather_children, self.links)
         v, S2, t, A = kernel.advance(lay, self.mechs, self.usetable, v, S, t, P, T["parent"])
         rec = self._gather(v, t, S2, A, P, T)
         vv = jnp.abs(v)

@@ -39,13 +39,16 @@ class FullLayout:
         self.t = col(RecSource("t"))
         self.v = np.array([col(RecSource("v", index=i)) for i in range(n)])
         self.states, self.assigned = [], []
+        def cols(kind, bi, var, x):
+            x = np.asarray(x)
+            if x.ndim == 2:          # an ARRAY variable: (size, instances), element leading
+                return np.array([[col(RecSource(kind, bi, f"{var}[{e}]", j))
+                                  for j in range(x.shape[1])] for e in range(x.shape[0])])
+            return np.array([col(RecSource(kind, bi, var, j)) for j in range(len(np.atleast_1d(x)))])
+
         for bi, (s, a) in enumerate(zip(state["s"], state["a"])):
-            self.states.append({var: np.array([col(RecSource("state", bi, var, j))
-                                               for j in range(len(np.atleast_1d(x)))])
-                                for var, x in s.items()})
-            self.assigned.append({var: np.array([col(RecSource("assigned", bi, var, j))
-                                                 for j in range(len(np.atleast_1d(x)))])
-                                  for var, x in a.items()})
+            self.states.append({var: cols("state", bi, var, x) for var, x in s.items()})
+            self.assigned.append({var: cols("assigned", bi, var, x) for var, x in a.items()})
         self.sources = tuple(sources)
         self.nuser = len(user)
 

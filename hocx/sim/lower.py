@@ -41,9 +41,11 @@ class MechBlock:
         self.params = full
         self.pointers = {name: np.asarray(self.pointers[name], dtype=np.int64)
                          for name in self.mech.pointers}
+        sizes = {v.name: v.size for v in self.mech.variables}
         for s in self.mech.states:
             if s in self.states:
-                self.states[s] = np.broadcast_to(np.asarray(self.states[s], np.float64), (k,)).copy()
+                shape = (k,) if sizes.get(s, 1) == 1 else (sizes[s], k)   # ARRAY: index leading
+                self.states[s] = np.broadcast_to(np.asarray(self.states[s], np.float64), shape).copy()
 
     @property
     def count(self) -> int:
@@ -73,6 +75,8 @@ class Lowered:
     net: object = None
     #: mechanism name -> NEURON type number (the session registry's); None: the built-ins'
     type_order: dict | None = None
+    #: diameter per node (µm; what a mechanism that uses ``diam`` reads), None: unknown
+    diam: np.ndarray | None = None
 
     def __post_init__(self):
         self.parent = np.asarray(self.parent, dtype=np.int64)
@@ -81,6 +85,17 @@ class Lowered:
         self.has_cap = np.asarray(self.has_cap, dtype=bool)
         order = self.type_order or {name: i for i, name in enumerate(MECHANISMS)}
         self.blocks = sorted((b for b in self.blocks if b.count), key=lambda b: order[b.mech.name])
+        if self.diam is not None:
+            self.diam = np.asarray(self.diam, dtype=np.float64)
+        self._ion_plan = None
+
+    def ion_plan(self):
+        """(links, index arrays) per block: how each mechanism meets the ion blocks
+        (:func:`hocx.sim.ions.plan`)."""
+        if self._ion_plan is None:
+            from .ions import plan
+            self._ion_plan = plan(self.blocks)
+        return self._ion_plan
 
     @property
     def n(self) -> int:
@@ -108,8 +123,9 @@ class Lowered:
                 h.update(repr(part).encode() if not isinstance(part, bytes) else part)
         return (self.n, tuple((b.mech.name, b.count) for b in self.blocks), h.hexdigest())
 
-    def structure_key(self, record_spec: tuple = (), usetable: bool = True) -> tuple:
-        return (self.topology_key(), tuple(record_spec), bool(usetable))
+    def structure_key(self, record_spec: tuple = (), usetable=True) -> tuple:
+        flags = tuple(usetable) if isinstance(usetable, (tuple, list)) else bool(usetable)
+        return (self.topology_key(), tuple(record_spec), flags)
 
 
 def describe_change(old: tuple | None, new: tuple) -> str:
@@ -127,5 +143,17 @@ def describe_change(old: tuple | None, new: tuple) -> str:
     if orec != nrec:
         reasons.append(f"recording set changed ({len(orec)} -> {len(nrec)} recorded variables)")
     if otab != ntab:
-        reasons.append(f"usetable_hh changed ({int(otab)} -> {int(ntab)})")
+        if isinstance(otab, tuple) and isinstance(ntab, tuple):
+            o, n = dict(otab), dict(ntab)
+            for k in sorted(set(o) | set(n)):
+                if o.get(k) != n.get(k):
+                    reasons.append(f"{k} changed ({_num(o.get(k))} -> {_num(n.get(k))})")
+        else:
+            reasons.append(f"usetable_hh changed ({_num(otab)} -> {_num(ntab)})")
     return "; ".join(reasons) or "structure changed"
+
+
+def _num(x) -> str:
+    if isinstance(x, tuple):
+        x = dict(x).get("usetable_hh", 1.0)
+    return "?" if x is None else f"{float(x):g}"

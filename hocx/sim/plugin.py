@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import HocRuntimeError, HocTypeError, ModelError
+from ..errors import HocError, HocRuntimeError, HocTypeError, ModelError
+from ..spec import Kind, Role
+from ..spec import ions as spec_ions
+from . import ionfuncs
 from ..interp.objects import HocObject, as_float
 from .engine import Interrupted, Simulator
 from .from_model import lower_model, write_back
@@ -30,6 +33,44 @@ from ..interp.plugin_names import CLASSES, SIM_GLOBALS, register, register_start
 GLOBALS = SIM_GLOBALS
 #: stdrun procs that must be stdrun's own for continuerun to run natively
 STDRUN_PROCS = ("step", "advance", "Plot")
+
+
+def _g_or(interp, name: str, default: float) -> float:
+    """HOC global ``name`` (its default while nobody registered it yet)."""
+    try:
+        return float(interp.get_global(name))
+    except (HocError, TypeError, ValueError):
+        return float(default)
+
+
+def env_flags(interp) -> tuple:
+    """Every registered mechanism's static flags by HOC name (``usetable_hhx``), with the
+    values set in HOC: part of the structure key (shared by runs, sweeps and training)."""
+    out = {}
+    for spec in interp.model.registry.specs:
+        for _, hoc, default in spec.flags:
+            out[hoc] = 0.0 if _g_or(interp, hoc, default) == 0 else 1.0
+    return tuple(sorted(out.items()))
+
+
+def env_globals(interp) -> tuple:
+    """The HOC globals mechanisms read: GLOBAL parameters (``name_suffix``) and the ions'
+    ``Xi0_X_ion``/``Xo0_X_ion`` (registered here for an ion nobody declared yet)."""
+    out = {}
+    for spec in interp.model.registry.specs:
+        if spec.kind is Kind.ION:
+            n = spec_ions.IonNames(spec_ions.ion_of(spec.name))
+            _, ci, co, _ = spec_ions.defaults(n.ion)
+            for name, d in ((n.ci0, ci), (n.co0, co)):
+                if interp.kind_of(name) is None:
+                    interp.set_global(name, d)
+                out[name] = _g_or(interp, name, d)
+            continue
+        for var in spec.variables:
+            if var.scope == "GLOBAL" and var.role is Role.PARAMETER and var.size == 1:
+                hoc = f"{var.name}_{spec.name}"
+                out[hoc] = _g_or(interp, hoc, var.default)
+    return tuple(sorted(out.items()))
 
 
 class SimPlugin:
@@ -66,7 +107,7 @@ class SimPlugin:
         if so not in (0, 1, 2):
             raise HocRuntimeError(f"secondorder = {so}: must be 0, 1 or 2", span)
         return Env(dt=dt, celsius=self._g("celsius"), secondorder=so,
-                   usetable=self._g("usetable_hh") != 0)
+                   usetable=env_flags(self.interp), globals=env_globals(self.interp))
 
     # ---- keeping the simulator in step with the model ------------------------------
     def sync(self, span=None) -> None:
@@ -299,7 +340,10 @@ class SimPlugin:
     def install(self) -> None:
         interp = self.interp
         for name, value in GLOBALS.items():
-            interp.set_global(name, value)
+            # the JAX-free stand-ins (hocx/lazy_plugins.py) declared them already and a script
+            # may have set them (celsius = 30) before its first finitialize loaded us
+            if interp.kind_of(name) is None:
+                interp.set_global(name, value)
         for name, fn in (("finitialize", self.finitialize), ("fadvance", self.fadvance),
                          ("fcurrent", self.fcurrent), ("frecord_init", self.frecord_init),
                          ("hocx_fast_continuerun", self.fast_continuerun),
@@ -307,6 +351,7 @@ class SimPlugin:
             register(interp, name, fn)
         interp.hooks["record"] = self.record
         interp.hooks["netcon_event"] = self.netcon_event
+        ionfuncs.install(interp)
         register_startsw(interp)
         if "CVode" not in interp.names():
             interp.register_class("CVode", CVode, doc=CLASSES["CVode"])

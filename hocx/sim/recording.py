@@ -94,19 +94,25 @@ def resolve(pointer, low: Lowered, nm, span=None) -> tuple[RecSource | None, Cal
         var = pointer.var
         if var == "v":
             return RecSource("v", index=node), None
+        has_ions = any(b.mech.kind == "ion" for b in low.blocks)
         for bi, blk in enumerate(low.blocks):
-            if blk.mech.kind != "density":
+            if blk.mech.kind not in ("density", "ion"):
                 continue
             hits = np.nonzero(blk.nodes == node)[0]
             if not hits.size:
                 continue
             inst = int(hits[0])
+            # &soma.ica(.5), &soma.cai(.5), &soma.eca(.5): the ion block's value (the total)
             for kind, names in (("state", blk.mech.states), ("assigned", blk.mech.assigned),
                                 ("param", tuple(blk.mech.params))):
                 for nm_ in names:
-                    if blk.mech.range_name(nm_) == var or (nm_ in blk.mech.ion_currents and nm_ == var):
+                    if blk.mech.range_name(nm_) == var or (not has_ions and nm_ in
+                                                           blk.mech.ion_currents and nm_ == var):
                         return RecSource(kind, bi, nm_, inst), None
-            if var in blk.mech.ion_reads:
+                    base = blk.mech.range_name(nm_) + "["       # ARRAY element ca_cashell[2]
+                    if kind != "param" and var.startswith(base) and var.endswith("]"):
+                        return RecSource(kind, bi, f"{nm_}[{var[len(base):-1]}]", inst), None
+            if not has_ions and var in blk.mech.ion_reads:
                 return RecSource("param", bi, var, inst), None
         return None, pointer.get
     if isinstance(pointer, MemberRef):

@@ -49,7 +49,11 @@ class Var:
 
     ``scope``: ``"RANGE"`` or ``"GLOBAL"``.  ``visible``: named in NEURON's RANGE/GLOBAL (so
     HOC can read it); a hidden ASSIGNED is only the dynamics' own.  ``stepped``: a PARAMETER
-    the dynamics rewrite every step (VClamp's ``e0``), carried by the integrator like a STATE.
+    the dynamics rewrite every step (VClamp's ``e0``), carried by the integrator like a STATE;
+    a stepped ASSIGNED is a translated mod's value kept from call to call (set in INITIAL
+    or by the state update, read later), carried and recorded like a STATE.
+    ARRAY variables (``size > 1``) of a translated mod are stacked arrays in ``p``/``s``
+    (element index on the leading axis), except PARAMETER arrays, flattened as ``params``.
     """
 
     name: str
@@ -124,6 +128,14 @@ class MechSpec:
     #: ``x' = a + b·x`` (what nocmodl derives symbolically; the translator generates it)
     cnexp_coeffs: Callable[..., dict] | None = None
     after_solve: Callable[..., dict] | None = None
+    #: KINETIC (``method == "sparse"``): the reaction system for the sparse solver
+    #: (:class:`hocx.spec.kinetic.KineticSpec`); ``derivative`` still gives F/vol per state
+    kinetic: Any = None
+    #: ``SOLVE scheme STEADYSTATE sparse`` (or ``derivimplicit``) inside INITIAL: that method's
+    #: name.  Before calling ``initial`` the simulator puts ``env["steadystate"] =
+    #: hocx.sim.methods.steadystate(spec)``, a function ``(xp, p, s, v, env) -> {state: value}``
+    #: the generated INITIAL calls at the SOLVE with the states as they are at that point
+    initial_solve: str | None = None
     receive: Callable[..., dict] | None = None
     init_params: Callable[..., dict] | None = None
     #: ``tables(globals, celsius) -> dict`` of step-wide values (host side), None: none
@@ -134,6 +146,11 @@ class MechSpec:
     flags: tuple[tuple[str, str, float], ...] = ()
     #: HOC names carry the suffix (``gnabar_hh``); False for ``cm``, ``diam``
     suffixed: bool = True
+    #: geometry the functions read from ``p`` (``"diam"``, ``"area"``; the simulator supplies
+    #: them per instance)
+    uses: tuple[str, ...] = ()
+    #: why this mechanism cannot be instantiated yet (``"NET_RECEIVE (NMODL II)"``); None: it can
+    unsupported: str | None = None
 
     def __post_init__(self):
         if self.update is not None and self.method is not None:
@@ -167,10 +184,11 @@ class MechSpec:
 
     @property
     def params(self) -> dict[str, float]:
-        """Per-instance parameters (unsuffixed; arrays flattened ``dur0``, ``dur1``, ...)."""
+        """Per-instance parameters (unsuffixed; arrays flattened ``dur0``, ``dur1``, ...).
+        GLOBAL parameters are not per instance: see :attr:`global_params`."""
         out = {}
         for v in self.of(Role.PARAMETER):
-            if v.stepped:
+            if v.stepped or v.scope == "GLOBAL":
                 continue
             if v.size > 1:
                 out.update({f"{v.name}{k}": v.default for k in range(v.size)})
@@ -179,15 +197,24 @@ class MechSpec:
         return out
 
     @property
+    def global_params(self) -> dict[str, float]:
+        """GLOBAL parameters (unsuffixed name -> default): one value for every instance, the
+        HOC global ``name_suffix``; the simulator passes each into ``p`` as a scalar."""
+        return {v.name: v.default for v in self.of(Role.PARAMETER) if v.scope == "GLOBAL"}
+
+    @property
     def states(self) -> tuple[str, ...]:
-        """What the integrator carries from step to step: STATEs, then stepped PARAMETERs."""
+        """What the integrator carries from step to step: STATEs, then stepped PARAMETERs,
+        then stepped (carried) ASSIGNEDs."""
         return tuple(v.name for v in self.of(Role.STATE)) + tuple(
-            v.name for v in self.of(Role.PARAMETER) if v.stepped)
+            v.name for v in self.of(Role.PARAMETER) if v.stepped) + tuple(
+            v.name for v in self.of(Role.ASSIGNED) if v.stepped)
 
     @property
     def assigned(self) -> tuple[str, ...]:
         """Names ``current`` reports besides the total: ASSIGNED, then written ion currents."""
-        return tuple(v.name for v in self.of(Role.ASSIGNED)) + self.ion_currents
+        return tuple(dict.fromkeys(tuple(v.name for v in self.of(Role.ASSIGNED))
+                                   + self.ion_currents))
 
     @property
     def ion_currents(self) -> tuple[str, ...]:

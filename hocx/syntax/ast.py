@@ -49,9 +49,11 @@ class SecProp(Expr):
 
 @dataclass(frozen=True, eq=False)
 class RangeVar(Expr):
-    """``v``, ``diam(0.3)``, ``gnabar_hh``: a range variable of the CAS."""
+    """``v``, ``diam(0.3)``, ``gnabar_hh``: a range variable of the CAS; ``index`` for an
+    array range variable of a mechanism (``ca_cashell[2](0.5)``)."""
     name: str
     x: Optional[Expr] = None
+    index: Optional[Expr] = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,10 +103,11 @@ class Member(Expr):
 
 @dataclass(frozen=True, eq=False)
 class MemberCall(Expr):
-    """``o.f(args)``, ``soma.v(0.5)``."""
+    """``o.f(args)``, ``soma.v(0.5)``; ``indices``: ``soma.ca_cashell[2](0.5)``."""
     base: Expr
     name: str
     args: tuple = ()
+    indices: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)

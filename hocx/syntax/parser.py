@@ -160,6 +160,12 @@ def classify(item: list[Token], symbols: Symbols, origin: str, lines: list[str])
 def _mech_hint(symbols: Symbols, name: str) -> str | None:
     from ..errors import suggest
 
+    explain = getattr(symbols, "mechanism_hint", None)     # why a .mod did not load, ...
+    if explain is not None:
+        try:
+            return explain(name)
+        except Exception:  # noqa: BLE001 - a hint must never break error reporting
+            return None
     known = getattr(symbols, "mechanism_names", None)
     if known is None:
         return None

@@ -21,9 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,8 @@ import lark
 from lark import Lark
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
+
+from ..private_files import private_dir, read_private, seal, unseal, write_private
 
 FORMAT = 1
 #: options that are passed again at load time instead of being stored (lark's list)
@@ -92,22 +92,13 @@ def dumps(parser: Lark, key: str, lexer_class: type | None) -> str:
     data["options"] = {n: v for n, v in data["options"].items() if n not in _RUNTIME_OPTIONS}
     body = json.dumps({"data": _encode(data, lexer_class), "memo": _encode(memo, lexer_class)},
                       separators=(",", ":"), allow_nan=False)
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    return json.dumps({"format": FORMAT, "key": key, "sha256": digest}) + "\n" + body
+    return seal(body, key, FORMAT)
 
 
 def loads(text: str, key: str, lexer_class: type | None, runtime: dict[str, Any]) -> Lark | None:
     """The parser from stored tables, or None when they are not for ``key`` or damaged."""
-    head, sep, body = text.partition("\n")
-    if not sep:
-        return None
-    try:
-        meta = json.loads(head)
-    except ValueError:
-        return None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
-        return None
-    if hashlib.sha256(body.encode("utf-8")).hexdigest() != meta.get("sha256"):
+    body = unseal(text, key, FORMAT)
+    if body is None:
         return None
     try:
         d = json.loads(body, object_hook=_decoder(lexer_class))
@@ -122,53 +113,13 @@ def user_cache_dir() -> Path:
     return Path(base) / "hocx" / "lark"
 
 
-def _private_dir(path: Path, create: bool) -> bool:
-    """True when ``path`` is a real folder of ours that nobody else can write (or read)."""
-    if create:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.mkdir(mode=0o700, exist_ok=True)
-        except OSError:
-            return False
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return (stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid()
-            and not st.st_mode & 0o077)
-
-
-def _read_private(path: Path) -> str | None:
-    """The file's text if it is a regular file owned by us, not a link, not group/world writable."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
-            return None
-        with os.fdopen(fd, "r", encoding="utf-8") as f:
-            fd = -1
-            return f.read()
-    except (OSError, UnicodeDecodeError):
-        return None
-    finally:
-        if fd >= 0:
-            os.close(fd)
+# the private-folder helpers are shared with the .mod translation cache
+_private_dir = private_dir
+_read_private = read_private
 
 
 def _write_private(folder: Path, name: str, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, folder / name)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    write_private(folder, name, text)
 
 
 def table_name(grammar_name: str) -> str:

@@ -409,6 +409,11 @@ class ToAst:
         name = self.toks(ch, "MEMBER")[0]
         return A.MemberCall(self.sp(meta), ch[0], str(name), tuple(ch[-2]))
 
+    def member_call_index(self, meta, ch):
+        # section DOT MEMBER [ expr ] ( args ): an array range variable of a section
+        name = self.toks(ch, "MEMBER")[0]
+        return A.MemberCall(self.sp(meta), ch[0], str(name), tuple(ch[-2]), (ch[4],))
+
     def number(self, meta, ch):
         return A.Num(self.sp(meta), float(ch[0].value))
 
@@ -425,6 +430,10 @@ class ToAst:
     def rangevar(self, meta, ch):
         n = self.nodes(ch)
         return A.RangeVar(self.sp(meta), str(ch[0]), n[0] if n else None)
+
+    def rangevar_index(self, meta, ch):
+        n = self.nodes(ch)          # [index] or [index, x]
+        return A.RangeVar(self.sp(meta), str(ch[0]), n[1] if len(n) > 1 else None, n[0])
 
     def template_index(self, meta, ch):
         return A.TemplateIndex(self.sp(meta), str(ch[0]), ch[2])

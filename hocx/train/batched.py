@@ -66,7 +66,7 @@ class BatchedRun:
         self.rec, self.perm = T["rec"], T["perm"]
         self.parent = T["parent"]
         self.layout = TrailingLayout(self.nodes, self.inv, self.ptr, children_table(low.parent),
-                                     TrailingSolver(low.parent))
+                                     TrailingSolver(low.parent), prog.links, T.get("ions", []))
 
     @staticmethod
     def supports(sim) -> bool:
@@ -91,7 +91,8 @@ class BatchedRun:
         rec0, carry, P = self.start(data, rows)
         K = rows[0].shape[0]
         full = lambda x: jnp.broadcast_to(x, (x.shape[0], K))
-        S0 = [{k: full(x) for k, x in s.items()} for s in carry["s"]]
+        S0 = [{k: self._full_state(bi, k, x, K) for k, x in s.items()}
+              for bi, s in enumerate(carry["s"])]
 
         def body(c, _):
             v, S, t, A = self.step(*c, P)
@@ -99,6 +100,16 @@ class BatchedRun:
 
         _, recs = lax.scan(body, (full(carry["v"]), S0, carry["t"]), None, length=self.sim.nsteps)
         return jnp.transpose(jnp.concatenate([full(rec0)[None], recs]), (2, 0, 1))
+
+    def _full_state(self, bi, var, x, K):
+        """A state as (instances, K); an ARRAY state (element index leading) as
+        (size, instances, K) — shared ones come out of :meth:`start` without the run axis."""
+        size = next((v.size for v in self.mechs[bi].variables if v.name == var), 1)
+        if size > 1:
+            if x.ndim == 2:
+                x = x[..., None]
+            return jnp.broadcast_to(x, x.shape[:2] + (K,))
+        return jnp.broadcast_to(x, (x.shape[0], K))
 
     # -- one fixed step: hocx.sim.kernel with the batch-trailing layout -----------------
     def step(self, v, S, t, P):
@@ -114,9 +125,11 @@ class TrailingLayout:
     arrays static (gathers along unbranched cables become slices), the tree solved by
     :class:`TrailingSolver`."""
 
-    def __init__(self, nodes, inv, ptr, children, solver):
+    def __init__(self, nodes, inv, ptr, children, solver, links=(), ions=()):
         self.nodes, self.inv, self.ptr = nodes, inv, ptr
         self.children, self.solver = children, solver
+        #: how each block meets the ion blocks (hocx.sim.ions.plan): static links, index arrays
+        self.links, self.ions = list(links), list(ions)
 
     @staticmethod
     def take(x, idx):

@@ -27,6 +27,7 @@ import optax
 
 from ..errors import HocRuntimeError, HocTypeError
 from ..interp.objects import HocObject, as_float
+from ..interp.safety import check_read, expand_file_name
 from .simulate import DiffSim
 from .transforms import to_physical, to_unconstrained
 
@@ -85,7 +86,9 @@ class Fit(HocObject):
         if isinstance(target, HocObject) and target.hoc_class == "Vector":
             values = np.array(target.x, dtype=float)
         elif _text(target) is not None:
-            values = _read_numbers(_text(target), span)
+            path = expand_file_name(self.interp, _text(target), span, "Fit.add")
+            check_read(self.interp, path, span, "Fit.add")
+            values = _read_numbers(path, span)
         else:
             raise HocTypeError("Fit.add: the target must be a Vector or a file name", span)
         self.pairs.append((rec, values, k))

@@ -131,7 +131,9 @@ class TrainState:
         p.update({q: np.asarray(table[q])[rows] if q in table else np.full(len(rows), d)
                   for q, d in m.ion_reads.items()})
         env = session_env(interp)
-        return m.initial(np, p, v, mech_env(env_values(env, [m]), m, env.usetable))[var]
+        s0 = {q: np.asarray(table[m.range_name(q)])[rows] for q in m.states
+              if m.range_name(q) in table}
+        return m.initial(np, p, s0, v, mech_env(env_values(env, [m]), m, env.usetable))[var]
 
     @staticmethod
     def _options(args, span) -> dict:

@@ -20,8 +20,10 @@ from jax import lax
 from ..errors import HocRuntimeError, ModelError
 from ..sim.from_model import lower_model
 from ..sim import events
-from ..sim.integrator import Env, Program, mech_env, pack_params, with_pointers
+from ..sim import kernel
+from ..sim.integrator import Env, Program, pack_params
 from ..sim.recording import resolve
+from ..sim.plugin import env_flags, env_globals
 from . import geometry as geom
 
 
@@ -37,7 +39,7 @@ def run_steps(tstop: float, dt: float) -> int:
 def session_env(interp) -> Env:
     g = lambda name, d: float(interp.get_global(name)) if _has(interp, name) else d
     return Env(dt=g("dt", 0.025), celsius=g("celsius", 6.3), secondorder=int(g("secondorder", 0)),
-               usetable=g("usetable_hh", 1.0) != 0)
+               usetable=env_flags(interp), globals=env_globals(interp))
 
 
 def _has(interp, name) -> bool:
@@ -218,14 +220,9 @@ class DiffSim:
         if rowgeo is not None:
             area, P["a"], P["b"] = geom.coefficients(self.gplan, rowgeo["diam"], rowgeo["L"], rowgeo["Ra"])
             P["pfac"] = 1.0e2 / area
-        S = []
-        for bi, blk in enumerate(self.low.blocks):
-            if blk.mech.initial is not None:
-                p = with_pointers(P["blocks"][bi], blk.pointers, v0)
-                S.append(blk.mech.initial(jnp, p, v0[blk.nodes],
-                                          mech_env(P, blk.mech, self.env.usetable)))
-            else:
-                S.append({k: jnp.asarray(blk.states[k]) for k in blk.mech.states if k in blk.states})
+        lay = self.program.layout(data["T"])       # finitialize: ions, then INITIAL blocks
+        S0 = [{k: jnp.asarray(x) for k, x in blk.states.items()} for blk in self.low.blocks]
+        S = kernel.initialize(lay, self.program.mechs, self.env.usetable, v0, S0, P)
         for bi, var, idx, x in states_over:
             S[bi] = {**S[bi], var: S[bi][var].at[idx].set(x)}
         net0 = {}
@@ -234,9 +231,8 @@ class DiffSim:
                                    P["blocks"], S, jnp.asarray(data["W0"]))
             net0 = {k: jnp.asarray(x) for k, x in self.low.net.state0().items()}
             net0["i"] = jnp.asarray(0, dtype=jnp.int64)
-        A = [blk.mech.current(jnp, with_pointers(P["blocks"][bi], blk.pointers, v0), S[bi],
-                              v0[blk.nodes], 0.0, mech_env(P, blk.mech, self.env.usetable))[1]
-             for bi, blk in enumerate(self.low.blocks)]
+        _, _, A, S, _ = kernel.current_pass(lay, self.program.mechs, self.env.usetable, v0, S,
+                                            jnp.asarray(0.0), P)
         t0 = jnp.asarray(0.0)
         rec0 = self.program._gather(v0, t0, S, A, P, data["T"])
         return rec0, {"v": v0, "s": S, "t": t0, **net0}, P

@@ -44,6 +44,7 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from ..errors import HocNameError, HocRuntimeError, HocTypeError
+from ..sim.plugin import env_flags, env_globals
 from ..interp.objects import HocObject, as_float
 from ..interp.plugin_names import register
 from . import trainables as T
@@ -330,7 +331,8 @@ class Sweeper:
         overrides = [sim.point_param(s.point[0], s.point[1], span) if s.point else None for s in specs]
         data = sim.arrays()
         env_key = tuple(_global(interp, g) for g in ("tstop", "dt", "celsius", "v_init",
-                                                        "secondorder", "usetable_hh"))
+                                                        "secondorder")) + (
+            env_flags(interp), env_globals(interp))
         sig = tuple((s.label, s.values.shape[1], None if s.trainable is None else
                      (tuple(s.trainable.rows), tuple(s.trainable.group))) for s in specs)
         layout = digest([*jax.tree_util.tree_leaves(sim.T),

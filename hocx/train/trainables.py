@@ -54,16 +54,17 @@ class Trainable:
         return self.size
 
 
-def classify(name: str, span=None) -> tuple[str, str, str]:
-    """(kind, mechanism, unsuffixed variable) of a trainable range variable name."""
+def classify(name: str, span=None, specs=None) -> tuple[str, str, str]:
+    """(kind, mechanism, unsuffixed variable) of a trainable range variable name; ``specs``:
+    the session's mechanisms (translated mods included), default the built-ins."""
     if name in GEOMETRY:
         return "geometry", "", name
     if name == "cm":
         return "cm", "", name
     if name == "v":
         return "v", "", name
-    for mech in MECHANISMS.values():
-        if mech.kind != "density":
+    for mech in (MECHANISMS.values() if specs is None else specs):
+        if mech.kind != "density" or not mech.simulated:
             continue
         for p in mech.params:
             if mech.range_name(p) == name:
@@ -139,10 +140,16 @@ def _init_and_bounds(name, value, count, init, bounds, positive, span):
     return value, "identity", None
 
 
+def _specs(model):
+    reg = getattr(model, "registry", None)
+    specs = getattr(reg, "specs", None)
+    return None if specs is None else list(specs)
+
+
 def make(model, name: str, rows: np.ndarray, key: str, sharing: str, init=None,
          bounds=None, span=None, start=None) -> Trainable:
     """Build the trainable ``name`` over candidate ``rows`` shared by ``key``."""
-    kind, mech, var = classify(name, span)
+    kind, mech, var = classify(name, span, _specs(model))
     table = model.table()
     if name not in table:
         raise HocRuntimeError(f"no section in the model has {name}", span,

@@ -25,7 +25,7 @@ def test_wheel_ships_grammar_and_stdlib(tmp_path):
     assert "hocx/_data/grammar/hoc.lark" in names
     stdlib = {n for n in names if n.startswith("hocx/_data/stdlib/")}
     assert "hocx/_data/stdlib/stdrun.hoc" in stdlib
-    for src in (ROOT / "stdlib").glob("*.hoc"):
+    for src in [*(ROOT / "stdlib").glob("*.hoc"), *(ROOT / "stdlib").glob("*.mod")]:
         assert f"hocx/_data/stdlib/{src.name}" in stdlib
     assert any(n.endswith("entry_points.txt") for n in names)
 
@@ -35,3 +35,5 @@ def test_resources_found_in_source_tree():
 
     assert "start" in _resources.grammar_text() or len(_resources.grammar_text()) > 100
     assert _resources.stdlib_path("stdrun.hoc") is not None
+    for mod in ("hh.mod", "pas.mod"):       # the built-in density mechanisms, as NMODL
+        assert _resources.stdlib_path(mod) is not None

@@ -58,6 +58,13 @@ def test_parse_plot_arguments():
     assert parse("v( .5 ) soma")[0] == [("range", ("v", 0.5, "soma"))]
     assert parse("rv 5:20")[0] == [("vector", ("rv",)), ("xlim", (5.0, 20.0))]
     assert parse("rv :2.5")[0][1] == ("xlim", (None, 2.5))
+    assert parse("rv [5:20]")[0][1] == ("xlim", (5.0, 20.0))          # the form help shows
+    assert parse("rv [ 5 : 20 ]")[0][1] == ("xlim", (5.0, 20.0))
+    assert parse("rv [2:]")[0][1] == ("xlim", (2.0, None))
+    assert parse('soma.m_hh(0.5) dend[1].v(1) "a title"')[0] == [
+        ("range", ("m_hh", 0.5, "soma")), ("range", ("v", 1.0, "dend[1]")), ("title", ("a title",))]
+    with pytest.raises(HocSyntaxError):
+        parse("rv [20:5]")
     with pytest.raises(HocSyntaxError):
         parse("v(0.5)")
     with pytest.raises(HocSyntaxError):
@@ -90,7 +97,9 @@ def test_plot_arms_a_recording_when_none_exists(fake):
     from .conftest import run_simple
 
     out = run_simple(fake, "create soma\nplot v(0.5) soma\nplot v(0.5) sona\n")
-    assert "now recording soma.v(0.5): run() and plot again" in out
+    assert "soma.v(0.5) not recorded yet: record it and run again" in out
+    assert "hocx records it from now on: run() and plot again" in out
+    assert "hocx_rec" not in out
     assert "sona is not a section" in out and "did you mean 'soma'" in out
 
 

@@ -29,7 +29,7 @@ def test_mechanism_matches_reference(mech):
     p = {k: np.full(3, v) for k, v in mech.params.items()}
     p["vpre"] = np.array([-70.0, -35.0, 20.0])
     v = np.array([-65.0, -40.0, 10.0])
-    s0 = mech.initial(np, p, v, ENV)
+    s0 = mech.initial(np, p, {}, v, ENV)
     assert np.allclose(s0["s"], 0.2)
     s1 = mech.update(np, p, s0, v, ENV)["s"]
     d = mech.params

@@ -40,7 +40,9 @@ def test_grad_vector_matches_jax_and_loss(hoc):
     hoc.run('make_trainable("gnabar_hh")\nmake_trainable("gkbar_hh")\n')
     hoc.run("objref fit, g\nfit = new Fit()\n{fit.add(vs, tv)}\ng = fit.grad()\nx = fit.loss()\n")
     s = hoc.session
-    assert s.get_global("x") == pytest.approx(1.0, rel=1e-12)      # target is v + 1 everywhere
+    # target is v + 1 everywhere; run() and the differentiable forward are separately compiled
+    # programs whose v agree to ~1e-12 mV, so the loss is 1 to about 1e-12 (measured 1.3e-12)
+    assert s.get_global("x") == pytest.approx(1.0, rel=1e-11)
     g = np.array(s.get_global("g").x)
     assert g.shape == (2,) and np.all(g == 0.0) is np.False_
     sim, p0 = s.train.function([s.get_global("vs")])

@@ -16,6 +16,7 @@ MODULES = (
     "matrix",        # Matrix (basic)
     "random",        # Random
     "gui",           # Graph, xpanel, ... accepted and ignored with one warning
+    "graph",         # Graph: headless, but keeps what it is asked to draw (after gui: wins)
     "cable",         # section built-ins: area, ri, distance, pt3d*, topology, psection, ...
     "sectionlist",   # SectionList
     "sectionref",    # SectionRef
@@ -25,6 +26,7 @@ MODULES = (
     "legacy_load",   # load_proc, load_func, load_template
     "parallel",      # ParallelContext (one host)
     "finithandler",  # FInitializeHandler
+    "modload",       # nrn_load_dll, the session's .mod loader, the built-in mechanisms' HOC globals
     "signatures",    # last: wraps the built-ins above with nrniv's argument-count/type checks
 )
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from ... import _resources
 from ...errors import HocError, HocQuit, HocRuntimeError, HocTypeError, Span
 from ..objects import HocObject, Pointer, StrRef, as_float, as_str
+from ..limits import LimitReached
+from ..safety import check_read, escapes, expand_file_name, is_readable
 
 # NEURON 9's values (nrnunits: 2019 SI redefinition)
 CONSTANTS = {
@@ -154,6 +156,8 @@ def _execute1(interp, args, span):
     show = not isinstance(flag, float) or flag != 0
     try:
         interp.execute(cmd, "<execute1>", obj=obj)
+    except LimitReached:              # --max-seconds is not the script's to catch
+        raise
     except HocError as e:
         if show:
             interp.err(e.render() + "\n")
@@ -236,33 +240,34 @@ def _noop(value: float):
 
 
 # ------------------------------------------------------------------ files
-_VAR = re.compile(r"\$\((\w+)\)")
+def find_file(interp, name: str, *, search: bool = True, span: Span | None = None,
+              what: str = "load_file") -> Path | None:
+    """A HOC file: as given, the running script's folder, $HOC_LIBRARY_PATH, our stdlib.
 
-
-def expand(name: str) -> str:
-    """``$(NEURONHOME)/lib/hoc/x.hoc``: environment variables in file names."""
-    return _VAR.sub(lambda m: os.environ.get(m.group(1), ""), name)
-
-
-def find_file(interp, name: str, *, search: bool = True) -> Path | None:
-    """A HOC file: as given, the running script's folder, $HOC_LIBRARY_PATH, our stdlib."""
-    name = expand(name)
+    Under --safe (safety.py) a name outside the allowed folders is refused before the
+    file system is asked about it, $HOC_LIBRARY_PATH is not read, and a searched folder
+    outside the allowed ones is skipped."""
+    name = expand_file_name(interp, name, span, what)
     p = Path(name)
-    if p.is_file():
-        return p
-    dirs: list[str] = []
+    candidates = [p]
     if interp.file_dirs:
-        dirs.append(interp.file_dirs[-1])
-    if search:
-        dirs += [d for d in re.split(r"[:\s]+", os.environ.get("HOC_LIBRARY_PATH", "")) if d]
-    for d in dirs:
-        q = Path(d) / name
-        if q.is_file():
+        candidates.append(Path(interp.file_dirs[-1]) / name)
+    if search and not interp.safe:
+        candidates += [Path(d) / name
+                       for d in re.split(r"[:\s]+", os.environ.get("HOC_LIBRARY_PATH", "")) if d]
+    refused = None
+    for q in candidates:
+        if not is_readable(interp, str(q)):   # not even asked whether it exists
+            if refused is None and escapes(interp, name, str(q)):
+                refused = q
+        elif q.is_file():
             return q
     if search or "lib/hoc" in name.replace("\\", "/"):
         std = _resources.stdlib_path(p.name)
         if std is not None:
             return std
+    if refused is not None:
+        check_read(interp, str(refused), span, what)
     return None
 
 
@@ -279,7 +284,7 @@ def _load_file(interp, args, span):
             return 0.0
     if not force and name in interp.loaded:
         return 1.0
-    path = find_file(interp, name)
+    path = find_file(interp, name, span=span)
     if path is None:
         interp.warn(f"Couldn't find: {name}", span)
         return 0.0
@@ -290,9 +295,9 @@ def _load_file(interp, args, span):
 
 def _xopen(interp, args, span):
     name = _str(args, 0, "xopen", span)
-    path = find_file(interp, name, search=False)
+    path = find_file(interp, name, search=False, span=span, what="xopen")
     if path is None:
-        raise HocRuntimeError(f"Can't open {expand(name)}", span)
+        raise HocRuntimeError(f"Can't open {expand_file_name(interp, name, span, 'xopen')}", span)
     interp.execute_file(str(path))
     return 1.0
 

@@ -8,7 +8,8 @@ then the whitespace after the number; the end of the file is the error
 ``EOF in fscan``.
 
 With ``interp.safe`` true (``hocx --safe``) opening a file for writing,
-``unlink`` and ``chdir`` are refused.
+``unlink`` and ``chdir`` are refused, and reading is limited to the allowed folders
+(``hocx/interp/safety.py``, docs/SAFETY.md).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Any
 from ...errors import HocRuntimeError, Span
 from ..objects import HocObject
 from ..printf import sprint as format_hoc
+from ..safety import check_read, expand_file_name
 from .strings import int_arg, str_arg, strref_arg
 
 _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.I)
@@ -32,9 +34,9 @@ def check_write_allowed(interp, what: str, span: Span | None) -> None:
         raise HocRuntimeError(f"{what} is disabled by --safe", span)
 
 
-def expand_env(name: str) -> str:
-    """NEURON's ``$(VAR)`` expansion in file names."""
-    return re.sub(r"\$\(([^)]*)\)", lambda m: os.environ.get(m.group(1), ""), name)
+def expand_env(interp, name: str, span: Span | None, what: str) -> str:
+    """NEURON's ``$(VAR)`` expansion in file names (refused under --safe: safety.py)."""
+    return expand_file_name(interp, name, span, what)
 
 
 class Reader:
@@ -127,9 +129,11 @@ class File(HocObject):
         self.m_close([], span)
         if args:
             self.name = str_arg(mode + "open", args, 0, span)
-        path = expand_env(self.name)
         if mode != "r":
             check_write_allowed(self.interp, "writing files", span)
+        path = expand_env(self.interp, self.name, span, "File." + mode + "open")
+        if mode == "r":
+            check_read(self.interp, path, span, "File.ropen")
         try:
             if mode == "r":
                 with open(path, "rb") as fh:
@@ -178,7 +182,7 @@ class File(HocObject):
         check_write_allowed(self.interp, "unlink", span)
         self.m_close([], span)
         try:
-            os.unlink(expand_env(self.name))
+            os.unlink(expand_env(self.interp, self.name, span, "File.unlink"))
         except OSError:
             return 0.0
         return 1.0
@@ -294,7 +298,7 @@ def bi_wopen(interp, args: list, span: Span | None = None) -> float:
         return 1.0
     check_write_allowed(interp, "wopen", span)
     try:
-        io.fout = open(expand_env(name), "wb")
+        io.fout = open(expand_env(interp, name, span, "wopen"), "wb")
     except OSError:
         return 0.0
     return 1.0
@@ -307,8 +311,10 @@ def bi_ropen(interp, args: list, span: Span | None = None) -> float:
     name = str_arg("ropen", args, 0, span) if args else ""
     if not name:
         return 1.0
+    path = expand_env(interp, name, span, "ropen")
+    check_read(interp, path, span, "ropen")
     try:
-        with open(expand_env(name), "rb") as fh:
+        with open(path, "rb") as fh:
             io.frin = Reader(fh.read())
     except OSError:
         return 0.0
@@ -351,7 +357,7 @@ def bi_chdir(interp, args: list, span: Span | None = None) -> float:
     path = str_arg("chdir", args, 0, span)
     check_write_allowed(interp, "chdir", span)
     try:
-        os.chdir(expand_env(path))
+        os.chdir(expand_env(interp, path, span, "chdir"))
     except OSError:
         return -1.0
     return 0.0

@@ -25,15 +25,31 @@ NEURON_TYPES = {
 }
 
 
-def mechanism_table(registry) -> list:
-    """Every registered mechanism with its internal type number, in that order."""
+def mechanism_table(registry, loaded: tuple = ()) -> list:
+    """Every registered mechanism with its internal type number, in that order.
+
+    ``loaded``: the names of the mechanisms loaded from .mod files, in load order.  They are
+    numbered first after NEURON's own, each preceded by the ions it brings in that NEURON does
+    not build in (``ca_ion`` before the first mod that uses it, as its ``_reg`` does), so the
+    numbers are nrniv's; hocx's own extras come after them."""
     mechs = list(registry)
+    by_name = {m.name: m for m in mechs}
     nxt = max(NEURON_TYPES.values()) + 1
+    number = dict(NEURON_TYPES)
+    for name in loaded:
+        m = by_name.get(name)
+        if m is None or name in number:
+            continue
+        for ion in m.ions:
+            if ion in by_name and ion not in number:
+                number[ion], nxt = nxt, nxt + 1
+        number[name], nxt = nxt, nxt + 1
     numbered = []
     for m in mechs:
-        n = NEURON_TYPES.get(m.name)
+        n = number.get(m.name)
         if n is None:
             n, nxt = nxt, nxt + 1
+            number[m.name] = n
         numbered.append((n, m))
     numbered.sort(key=lambda p: p[0])
     return numbered
@@ -67,7 +83,9 @@ class MechanismType(HocObject):
         if model is None:
             raise HocRuntimeError("MechanismType needs the cable model", span)
         self.model = model
-        self.entries = [(n, m) for n, m in mechanism_table(model.registry)
+        loader = getattr(interp, "mod_loader", None)
+        loaded = tuple(loader.loaded) if loader is not None else ()
+        self.entries = [(n, m) for n, m in mechanism_table(model.registry, loaded)
                         if bool(m.is_point) == self.point]
         self.index = 0
         self.action_text = ""

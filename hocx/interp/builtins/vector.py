@@ -533,9 +533,15 @@ class Vector(VectorAnalysis, VectorFileIO, HocObject):
         return self
 
     def m_plot(self, args: list, span: Span | None = None) -> "Vector":
+        if args and hasattr(args[0], "vector_line"):      # a Graph keeps the line (graph.py)
+            args[0].vector_line(self, args[1:], True, span)
+            return self
         return self._gui("plot")
 
     def m_line(self, args: list, span: Span | None = None) -> "Vector":
+        if args and hasattr(args[0], "vector_line"):
+            args[0].vector_line(self, args[1:], False, span)
+            return self
         return self._gui("line")
 
     def m_mark(self, args: list, span: Span | None = None) -> "Vector":

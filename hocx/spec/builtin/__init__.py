@@ -7,7 +7,8 @@ event layer).  Defaults are the ones NEURON 9.0.2 reports before finitialize.
 """
 from __future__ import annotations
 
-from .. import ION_DEFAULTS, A, Kind, MechSpec, P
+from .. import A, Kind, MechSpec, P
+from ..ions import ion_spec
 from .alphasyn import ALPHASYNAPSE
 from .exp2syn import EXP2SYN
 from .expsyn import EXPSYN
@@ -21,10 +22,7 @@ from .vclamp import VCLAMP
 
 
 def _ion(ion: str, inside: str, outside: str, doc: str) -> MechSpec:
-    e = "e" + ion
-    return MechSpec(f"{ion}_ion", Kind.ION, (
-        P(e, ION_DEFAULTS[e], "mV"), P(inside, ION_DEFAULTS[inside], "mM"),
-        P(outside, ION_DEFAULTS[outside], "mM"), A("i" + ion, "mA/cm2")), doc=doc)
+    return ion_spec(ion, doc)
 
 
 MORPHOLOGY = MechSpec("morphology", Kind.DENSITY, (P("diam", 500.0, "um"),), doc="section diameter",

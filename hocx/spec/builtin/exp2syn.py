@@ -30,7 +30,7 @@ def _init_params(xp, p):
     return {"tau1": clamp_tau1(xp, p["tau1"], p["tau2"])}
 
 
-def _initial(xp, p, v, env):
+def _initial(xp, p, s, v, env):
     return {"A": 0.0 * v, "B": 0.0 * v}
 
 

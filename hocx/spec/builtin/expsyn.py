@@ -12,7 +12,7 @@ def _current(xp, p, s, v, t, env):
     return i, {"i": i}
 
 
-def _initial(xp, p, v, env):
+def _initial(xp, p, s, v, env):
     return {"g": 0.0 * v}
 
 

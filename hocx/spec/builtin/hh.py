@@ -89,7 +89,7 @@ def _current(xp, p, s, v, t, env):
     return total, {"gna": gna, "gk": gk, "ina": ina, "ik": ik, "il": il}
 
 
-def _initial(xp, p, v, env):
+def _initial(xp, p, s, v, env):
     minf, _, hinf, _, ninf, _ = rates(xp, v, env)
     return {"m": minf + 0.0 * v, "h": hinf + 0.0 * v, "n": ninf + 0.0 * v}
 

@@ -40,7 +40,7 @@ def current(xp, p, s, v, t, env):
     return i, {"i": i, "g": g + 0.0 * v}
 
 
-def initial(xp, p, v, env):
+def initial(xp, p, s, v, env):
     return {"s": p["s0"] + 0.0 * v}
 
 

@@ -74,7 +74,7 @@ def _after_solve(xp, p, s, asg, v, env):
             "e0": st["e"], "vo0": st["vo"], "vi0": st["vi"]}
 
 
-def _initial(xp, p, v, env):
+def _initial(xp, p, s, v, env):
     z = 0.0 * v
     return {"e": z, "e0": z, "vo": v + z, "vo0": v + z, "vi": v + z, "vi0": v + z}
 
