@@ -186,7 +186,7 @@ class ModLoader:
             if entry is not None:
                 try:
                     return self._from_source(entry.source, path, list(entry.notices)), True
-                except Exception:  # noqa: BLE001 - an entry the translator refuses: translate again
+                except (HocError, SyntaxError, KeyError, TypeError, ValueError):  # refused entry: translate again
                     cache.rejected += 1
         t = translate(path, text, dirs) if dirs else translate(path, text)
         if cache is not None:

@@ -49,7 +49,7 @@ def _translator_version() -> str:
                     h.update(fh.read())
     try:
         h.update(_resources.grammar_text("nmodl.lark").encode())
-    except Exception:   # noqa: BLE001 - no grammar resource: the hash of the code alone
+    except OSError:   # no grammar resource: the hash of the code alone
         pass
     return "nmodl-" + h.hexdigest()[:16]
 

@@ -43,7 +43,7 @@ def _index(i) -> int:
         return int(i)
     try:
         f = float(i)
-    except Exception:   # noqa: BLE001 - a traced value cannot index statically
+    except (TypeError, ValueError):   # a traced value (ConcretizationTypeError) cannot index statically
         raise NmodlRuntimeError("an array index must be a constant or a FROM loop variable "
                                 "(hocx unrolls loops; a computed index cannot be vectorised)") from None
     return int(f)     # C's (int) truncation
