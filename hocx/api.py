@@ -84,6 +84,29 @@ class Session(Interpreter):
         from .api_frames import frame
         return frame(self.edges, "edges_frame()")
 
+    def plot(self, what: str, path: str | None = None):
+        """Plot recorded traces with matplotlib and return the Figure, in the REPL ``plot``
+        command's words: ``s.plot("rec_v")``, ``s.plot("v(0.5) soma dend [0:20]")``,
+        ``s.plot('soma.ina(0.5) "sodium"')``.  One panel per unit, axes labelled with
+        quantity and unit.  ``path`` (or ``> file`` in ``what``): also write a .png/.svg/.pdf.
+        A location no Vector records raises "not recorded yet" (and is recorded from the
+        next run on).  Needs matplotlib (``pip install 'hocx[plot]'``)."""
+        from .repl.plot import figure
+        from .repl.plotcmd import traces_for
+        from .figures import pyplot, save
+
+        traces, title, target = traces_for(self, what, path)
+        if target:
+            plt = pyplot(target)
+            fig = figure(traces, plt, title=title)
+            save(fig, plt, target)
+            return fig
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError:
+            plt = pyplot("the figure")          # raises the "matplotlib is not installed" error
+        return figure(traces, plt, title=title)
+
     @property
     def table(self) -> dict[str, np.ndarray]:
         """The model table: one row per compartment, columns as numpy arrays."""

@@ -35,6 +35,8 @@ Run NEURON HOC (.hoc) and hocx (.hx) scripts on hocx's JAX simulator.
   --check            parse the FILEs (-c, -) without running them; report every syntax error (exit 1 if any)
   --simple-prompt    plain line-reader REPL (no editor, colours or toolbar)
   --history-file PATH  keep the REPL history in PATH (default $HOCX_HISTORY or ~/.local/share/hocx/history)
+  --vi               vi key bindings in the REPL editor (also: HOCX_EDITING_MODE=vi); C-x C-e
+                     (emacs) or v (vi normal mode) edits the input in $EDITOR
   --no-color         no colour in any output (also: the NO_COLOR environment variable)
   --save OUT.json    after the run, write every top-level Vector as JSON
   --show             show a model summary and the model and edge tables after the run
@@ -66,7 +68,7 @@ Exit status: 0 ok, 1 HOC error, 2 usage error, 130 interrupted; quit(n) exits wi
 _IGNORED = {"-nobanner", "-isatty", "-notatty", "-nogui", "-NSTACK", "-NFRAME"}
 
 
-KNOWN_OPTIONS = ("-c", "-i", "-h", "-V", "--help", "--version", "--check", "--simple-prompt",
+KNOWN_OPTIONS = ("-c", "-i", "-h", "-V", "--help", "--version", "--check", "--simple-prompt", "--vi",
                  "--history-file", "--no-color", "--save", "--show", "--limit", "--plots",
                  "--safe", "--max-seconds", "--max-memory", "--device",
                  "--jit-cache", "--no-jit-cache", "--debug", "--mod", "-dll", "--emit-mod",
@@ -100,6 +102,7 @@ class Options:
     check: bool = False
     color: bool = True
     history_file: str | None = None
+    vi: bool = False                 # --vi: vi key bindings in the REPL editor
     mods: list = field(default_factory=list)         # --mod / -dll paths, in order
     emit_mod: list = field(default_factory=list)     # --emit-mod files
     mod_cache: bool = True                           # --no-mod-cache: False
@@ -181,6 +184,8 @@ def parse_args(argv: list[str]) -> Options | str:
             opts.interactive = True
         elif a == "--simple-prompt":
             opts.simple = True
+        elif a == "--vi":
+            opts.vi = True
         elif a == "--show":
             opts.show = True
         elif a == "--safe":
@@ -365,7 +370,7 @@ def open_repl(session, opts: Options) -> int:
 
         from .repl.prompt import open_history
         history = open_history(Path(opts.history_file).expanduser())
-    return int(run_repl(session, simple=opts.simple, history=history) or 0)
+    return int(run_repl(session, simple=opts.simple, history=history, vi=opts.vi or None) or 0)
 
 
 def plain_repl(session, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:

@@ -108,3 +108,46 @@ def test_point_process_variables_are_python_attributes(s):
     assert "amp" not in vars(s.h.stim)
     with pytest.raises(AttributeError):
         s.h.stim.no_such_variable
+
+
+RUN = """load_file("stdrun.hoc")
+create soma
+soma { insert hh  L = 20  diam = 20 }
+objref st, rv
+st = new IClamp(0.5)
+st.del = 1
+st.dur = 5
+st.amp = 0.3
+rv = new Vector()
+rv.record(&soma.v(0.5))
+tstop = 10
+run()
+"""
+
+
+def test_plot_returns_a_figure_of_the_recorded_traces(tmp_path):
+    pytest.importorskip("matplotlib")
+    s = Session(out=lambda _t: None, err=lambda _t: None)
+    s.execute(RUN)
+    fig = s.plot('rv [2:8] "step"')
+    (ax,) = fig.axes
+    assert ax.get_ylabel() == "v (mV)" and fig._suptitle.get_text() == "step"
+    x, y = ax.lines[0].get_data()
+    assert x.min() >= 2 and x.max() <= 8
+    want = np.asarray(s.h.rv)[(np.arange(401) * 0.025 >= 2 - 1e-9) & (np.arange(401) * 0.025 <= 8 + 1e-9)]
+    assert len(y) == len(want) and np.allclose(y, want)
+    png = tmp_path / "v.png"
+    s.plot("rv", path=str(png))
+    assert png.stat().st_size > 1000
+
+
+def test_plot_of_an_unrecorded_location_says_so(tmp_path):
+    pytest.importorskip("matplotlib")
+    s = Session(out=lambda _t: None, err=lambda _t: None)
+    s.execute(RUN)
+    with pytest.raises(E.HocRuntimeError, match="not recorded yet"):
+        s.plot("soma.m_hh(0.5)", path=str(tmp_path / "m.png"))
+    assert not (tmp_path / "m.png").exists()
+    s.execute("run()")
+    fig = s.plot("soma.m_hh(0.5)")         # armed by the first call: recorded by this run
+    assert len(fig.axes[0].lines[0].get_data()[1]) == 401

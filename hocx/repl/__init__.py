@@ -26,7 +26,7 @@ def _is_tty(stream: Any) -> bool:
 
 
 def run_repl(session, *, simple: bool | None = None, input=None, output=None,
-             stdout: TextIO | None = None, history=None) -> int:
+             stdout: TextIO | None = None, history=None, vi: bool | None = None) -> int:
     """Run an interactive session until EOF or quit(); return the exit status.
 
     simple   None: plain line reader when stdin is not a TTY; True/False force it.
@@ -36,6 +36,7 @@ def run_repl(session, *, simple: bool | None = None, input=None, output=None,
              editor mode: a prompt_toolkit Output (e.g. ``DummyOutput()``).
     stdout   editor mode: where program output and REPL views go (default sys.stdout).
     history  editor mode: a prompt_toolkit History (default: the history file).
+    vi       editor mode: vi key bindings (None: HOCX_EDITING_MODE=vi in the environment).
     """
     from .engine import Engine
 
@@ -54,4 +55,4 @@ def run_repl(session, *, simple: bool | None = None, input=None, output=None,
 
     engine = Engine(session, stdout=stdout)
     engine.message("hocx — NEURON's HOC on JAX.  help · NAME? · Tab completes · Ctrl-D exits", "dim")
-    return run_prompt(engine, input=input, output=output, history=history)
+    return run_prompt(engine, input=input, output=output, history=history, vi=vi)

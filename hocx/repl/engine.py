@@ -197,6 +197,11 @@ class Engine:
         stripped = text.strip()
         if stripped.startswith("%"):
             return "magic", stripped
+        if stripped.startswith("!"):
+            from .shell import shell_command
+            cmd = shell_command(self.session, stripped)
+            if cmd is not None:
+                return "shell", cmd
         m = _HELP_RE.match(text) or _QMARK_RE.match(text)
         if m:
             groups = m.groupdict()
@@ -223,6 +228,9 @@ class Engine:
         elif kind == "plot":
             from .plotcmd import plot_command
             plot_command(self, arg)
+        elif kind == "shell":
+            from .shell import run_shell
+            run_shell(self, arg)
         else:
             from .views import show_command
             show_command(self, arg)

@@ -49,6 +49,7 @@ STYLE = {
     "hoc.magic": "bold #d19a66",
     "bottom-toolbar": "noreverse bg:#222222 #bbbbbb",
     "bottom-toolbar.changed": "bg:#222222 bold #e5c07b",
+    "bottom-toolbar.signature": "bg:#222222 #8fbcbb",
 }
 
 

@@ -201,16 +201,11 @@ def _render_one(traces: list[Trace], *, width: int, height: int, xlabel: str, yl
     return out
 
 
-def save_png(traces: list[Trace], path: str, *, xlabel: str = "t (ms)", ylabel: str | None = None,
-             title: str | None = None) -> None:
-    """Write the traces to a PNG, SVG or PDF file (by extension) with matplotlib (the ``plot`` extra).
-
-    One panel per unit, stacked and sharing the time axis; each y axis is labelled with its
-    quantities and unit; a legend per panel; the title on top."""
-    from ..figures import check_format, pyplot, save
-
-    check_format(path)
-    plt = pyplot(path)
+def figure(traces: list[Trace], plt, *, xlabel: str = "t (ms)", ylabel: str | None = None,
+           title: str | None = None):
+    """A matplotlib figure of the traces: one panel per unit, stacked and sharing the time
+    axis; each y axis labelled with its quantities and unit; a legend per panel; the title
+    on top."""
     groups = [traces] if ylabel is not None else by_units(traces)
     fig, axes = plt.subplots(len(groups), 1, sharex=True, squeeze=False,
                              figsize=(8, 2.2 + 2.3 * len(groups)))
@@ -225,4 +220,15 @@ def save_png(traces: list[Trace], path: str, *, xlabel: str = "t (ms)", ylabel: 
     axes[-1, 0].set_xlabel(xlabel)
     if title:
         fig.suptitle(title)
-    save(fig, plt, path)
+    return fig
+
+
+def save_png(traces: list[Trace], path: str, *, xlabel: str = "t (ms)", ylabel: str | None = None,
+             title: str | None = None) -> None:
+    """Write the traces to a PNG, SVG or PDF file (by extension) with matplotlib (the ``plot``
+    extra), drawn by :func:`figure`."""
+    from ..figures import check_format, pyplot, save
+
+    check_format(path)
+    plt = pyplot(path)
+    save(figure(traces, plt, xlabel=xlabel, ylabel=ylabel, title=title), plt, path)

@@ -101,9 +101,9 @@ def parse(args: str) -> tuple[list[tuple[str, tuple]], str | None]:
     return items, target
 
 
-def _check_location(engine, section: str, var: str, x: float) -> None:
+def _check_location(session, section: str, var: str, x: float) -> None:
     """A clear error when section.var(x) cannot be read (before anything is recorded)."""
-    model = introspect.model(engine.session)
+    model = introspect.model(session)
     sec = model.find(section) if model is not None and hasattr(model, "find") else None
     if sec is None or not hasattr(sec, "get_range"):
         return
@@ -114,15 +114,15 @@ def _check_location(engine, section: str, var: str, x: float) -> None:
                            hint=e.hint or f"is the mechanism that defines {var} inserted in {section}?") from None
 
 
-def _arm_recording(engine, section: str, var: str, x: float) -> str:
+def _arm_recording(session, section: str, var: str, x: float) -> str:
     """Record section.var(x) from the next run with a hidden Vector; returns its name."""
-    existing = {n for n in introspect.names(engine.session) if n.startswith(HIDDEN_PREFIX)}
+    existing = {n for n in introspect.names(session) if n.startswith(HIDDEN_PREFIX)}
     n = 0
     while f"{HIDDEN_PREFIX}{n}" in existing:
         n += 1
     name = f"{HIDDEN_PREFIX}{n}"
     try:
-        engine.session.execute(f"objref {name}\n{name} = new Vector()\n"
+        session.execute(f"objref {name}\n{name} = new Vector()\n"
                                f"{{{name}.record(&{section}.{var}({x:g}))}}\n", "<plot>")
     except HocError as e:           # never show the hidden name: say what could not be recorded
         raise HocRuntimeError(f"cannot record {section}.{var}({x:g}): "
@@ -144,33 +144,33 @@ def drop_stale_recordings(engine) -> None:
                 pass
 
 
-def collect(engine, items) -> tuple[list[Trace], list[str]]:
+def collect(session, items) -> tuple[list[Trace], list[str]]:
     """Traces for the parsed items, plus the locations that were not recorded yet."""
     traces: list[Trace] = []
     missing: list[str] = []
-    sections = set(introspect.section_names(engine.session))
+    sections = set(introspect.section_names(session))
     for kind, val in items:
         if kind in ("xlim", "title"):
             continue
         if kind == "vector":
-            graph = introspect.get_value(engine.session, val[0])
+            graph = introspect.get_value(session, val[0])
             if hasattr(graph, "figure"):          # a legacy Graph: the lines it was asked to draw
-                traces.extend(graph_traces(engine.session, val[0], graph))
+                traces.extend(graph_traces(session, val[0], graph))
                 continue
-            traces.append(named_trace(engine.session, val[0]))
+            traces.append(named_trace(session, val[0]))
             continue
         var, x, sec = val
         if sections and sec not in sections:
             hint = suggest(sec, sections)
             raise HocNameError(f"{sec} is not a section", hint=f"did you mean '{hint}'?" if hint else None)
-        tr = range_trace(engine.session, sec, var, x)
+        tr = range_trace(session, sec, var, x)
         if tr is None:
-            _check_location(engine, sec, var, x)
-            if not is_armed(engine.session, sec, var, x):
-                _arm_recording(engine, sec, var, x)
+            _check_location(session, sec, var, x)
+            if not is_armed(session, sec, var, x):
+                _arm_recording(session, sec, var, x)
             missing.append(f"{sec}.{var}({x:g})")
         else:
-            tr.units = tr.units or var_units(engine.session, var)
+            tr.units = tr.units or var_units(session, var)
             traces.append(tr)
     return traces, missing
 
@@ -208,12 +208,15 @@ def clip(traces: list[Trace], lo: float | None, hi: float | None) -> list[Trace]
     return out
 
 
-def plot_command(engine, args: str) -> None:
-    items, target = parse(args)
+def traces_for(session, args: str, target: str | None = None) -> tuple[list[Trace], str | None, str | None]:
+    """The traces ``plot ARGS`` draws (window applied), its title and its file name (``> f``
+    in ARGS, else ``target``).  A location nothing records is an error (and is armed)."""
+    items, to = parse(args)
+    target = to or target
     if target:
         from ..figures import check_format
         check_format(target)
-    traces, missing = collect(engine, items)
+    traces, missing = collect(session, items)
     if missing:
         raise HocRuntimeError(
             f"{', '.join(missing)} not recorded yet: record it and run again",
@@ -225,6 +228,11 @@ def plot_command(engine, args: str) -> None:
     if not traces:
         raise HocRuntimeError("nothing to plot", hint=USAGE)
     title = next((val[0] for kind, val in items if kind == "title"), None)
+    return traces, title, target
+
+
+def plot_command(engine, args: str) -> None:
+    traces, title, target = traces_for(engine.session, args)
     if target:
         save_png(traces, target, title=title)
         engine.message(f"wrote {target} ({len(traces)} trace{'s' * (len(traces) > 1)})")

@@ -101,8 +101,27 @@ def _bindings(engine) -> KeyBindings:
     return kb
 
 
-def make_prompt_session(engine, *, input=None, output=None, history: History | None = None) -> PromptSession:
-    """A PromptSession wired to the engine (lexer, completer, toolbar, bindings, history)."""
+def vi_requested(vi: bool | None) -> bool:
+    """``--vi``, else HOCX_EDITING_MODE=vi in the environment."""
+    if vi is not None:
+        return bool(vi)
+    return os.environ.get("HOCX_EDITING_MODE", "").strip().lower() == "vi"
+
+
+def _typed() -> str | None:
+    """The input before the cursor of the running prompt (None outside one)."""
+    from prompt_toolkit.application.current import get_app_or_none
+
+    app = get_app_or_none()
+    if app is None:
+        return None
+    return app.current_buffer.document.text_before_cursor
+
+
+def make_prompt_session(engine, *, input=None, output=None, history: History | None = None,
+                        vi: bool | None = None) -> PromptSession:
+    """A PromptSession wired to the engine (lexer, completer, toolbar with the signature of
+    the call being typed, bindings, history; vi or emacs keys; C-x C-e / v opens $EDITOR)."""
     return PromptSession(
         message=PROMPT,
         multiline=True,
@@ -113,7 +132,9 @@ def make_prompt_session(engine, *, input=None, output=None, history: History | N
         enable_history_search=True,
         history=history if history is not None else open_history(),
         key_bindings=_bindings(engine),
-        bottom_toolbar=lambda: toolbar_fragments(engine),
+        bottom_toolbar=lambda: toolbar_fragments(engine, _typed()),
+        vi_mode=vi_requested(vi),
+        enable_open_in_editor=True,
         validator=_SyntaxValidator(engine),
         validate_while_typing=False,
         input_processors=[HighlightMatchingBracketProcessor(chars="[](){}")],
@@ -125,9 +146,10 @@ def make_prompt_session(engine, *, input=None, output=None, history: History | N
     )
 
 
-def run_prompt(engine, *, input=None, output=None, history: History | None = None) -> int:
+def run_prompt(engine, *, input=None, output=None, history: History | None = None,
+               vi: bool | None = None) -> int:
     """The interactive loop; returns the exit status (quit(n) gives n)."""
-    session = make_prompt_session(engine, input=input, output=output, history=history)
+    session = make_prompt_session(engine, input=input, output=output, history=history, vi=vi)
     failures = 0
     while True:
         try:
