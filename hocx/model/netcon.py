@@ -48,6 +48,7 @@ class NetCon(HocObject):
         "x": "the value at the source (its voltage); 0 for an artificial-cell source",
         "active": "active([bool]): with an argument switch delivery on/off; returns the previous state",
         "valid": "valid(): 1 if it has a target",
+        "srcgid": "srcgid(): the source's global id (ParallelContext), or -1",
         "pre": "pre(): the source object (an artificial cell), NULLobject for a voltage source",
         "syn": "syn(): the target point process, or NULLobject",
         "preloc": "preloc(): x of the source node and PUSHES its section (pop_section() after); -1 if none",

@@ -61,3 +61,17 @@ def test_mechanism_help(fake):
     assert "new IClamp" in e.signature
     e = lookup(fake, "e_pas")
     assert e.units == "mV" and "-70" in e.summary
+
+
+@pytest.mark.parametrize("cls", ["Vector", "List", "File", "Random", "Matrix", "NetCon", "SectionRef",
+                                 "StringFunctions"])
+def test_every_method_of_the_core_classes_has_a_one_line_description(cls):
+    from hocx.api import Session
+
+    s = Session()
+    table = s.classes if cls in s.classes else s.templates
+    c = getattr(table[cls], "cls", table[cls])
+    doc = c.hoc_doc
+    missing = [m for m in c.hoc_methods() if not doc.get(m)]
+    assert not missing, missing
+    assert all("\n" not in doc[m] for m in c.hoc_methods())

@@ -23,6 +23,7 @@ from ..objects import HocObject
 from ..printf import sprint as format_hoc
 from ..safety import check_read, expand_file_name
 from .strings import int_arg, str_arg, strref_arg
+from . import method_docs
 
 _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.I)
 _SPACE = b" \t\n\r\f\v"
@@ -102,7 +103,7 @@ class File(HocObject):
     """NEURON's File: one open file (read, write or append) plus its name."""
 
     hoc_class = "File"
-    hoc_doc = {
+    hoc_doc = {**method_docs.FILE,
         "ropen": "ropen([name]): open for reading; 1 on success, 0 if it cannot be opened",
         "wopen": "wopen([name]): open for writing (truncates); 1 or 0",
         "aopen": "aopen([name]): open for appending; 1 or 0",

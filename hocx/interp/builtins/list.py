@@ -15,6 +15,7 @@ from typing import Any
 from ...errors import HocRuntimeError, HocTypeError, Span
 from ..objects import HocObject
 from .strings import int_arg, need_args, str_arg
+from . import method_docs
 
 
 def hold(interp, obj: HocObject | None) -> None:
@@ -54,7 +55,7 @@ class List(HocObject):
     """An ordered list of object references (``List()``), or of a class's instances (``List("T")``)."""
 
     hoc_class = "List"
-    hoc_doc = {
+    hoc_doc = {**method_docs.LIST,
         "append": "append(obj): add at the end; returns the count",
         "prepend": "prepend(obj): add at the front; returns the count",
         "insrt": "insrt(i, obj): insert before index i; returns the count",

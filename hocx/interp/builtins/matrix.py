@@ -17,6 +17,7 @@ from ..printf import sprint as format_hoc
 from .strings import int_arg, num_arg, str_arg
 from .strings import chkarg
 from .vector import Vector, check_size, new_object, vec_arg
+from . import method_docs
 
 
 def mat_arg(fname: str, args: list, i: int, span: Span | None) -> "Matrix":
@@ -31,7 +32,7 @@ class Matrix(HocObject):
     hoc_class = "Matrix"
     hoc_fields = ("x",)
     hoc_settable = ("x",)
-    hoc_doc = {
+    hoc_doc = {**method_docs.MATRIX,
         "x": "x[i][j]: element",
         "nrow": "nrow(): number of rows",
         "ncol": "ncol(): number of columns",

@@ -26,6 +26,7 @@ from ..objects import HocObject
 from ..printf import c_int
 from .strings import int_arg, num_arg
 from .strings import chkarg
+from . import method_docs
 
 MASK32 = 0xFFFFFFFF
 _PHILOX_M = (0xD2511F53, 0xCD9E8D57)
@@ -199,7 +200,7 @@ class Random(HocObject):
     """NEURON's Random: pick numbers from a distribution driven by a generator."""
 
     hoc_class = "Random"
-    hoc_doc = {
+    hoc_doc = {**method_docs.RANDOM,
         "Random123": "Random123(id1[, id2[, id3]]): use the Random123 (Philox) stream (bit-exact with NEURON)",
         "MCellRan4": "MCellRan4([seed[, low]]): use the MCellRan4 generator (bit-exact)",
         "uniform": "uniform(a, b): uniform on [a, b); returns the first pick",

@@ -23,6 +23,7 @@ from ..printf import c_int
 from .strings import chkarg, int_arg, need_args, num_arg, str_arg
 from .vector_io import VectorFileIO
 from .vector_math import VectorAnalysis
+from . import method_docs
 
 DMAXINT = 9007199254740992.0
 MAX_ELEMENTS = 100_000_000   # hocx's limit (800 MB of doubles); NEURON would try to allocate
@@ -105,7 +106,7 @@ class Vector(VectorAnalysis, VectorFileIO, HocObject):
     hoc_class = "Vector"
     hoc_fields = ("x",)
     hoc_settable = ("x",)
-    hoc_doc = {
+    hoc_doc = {**method_docs.VECTOR,
         "x": "x[i]: element i",
         "size": "size(): number of elements",
         "resize": "resize(n): change the size (new elements are 0)",
