@@ -25,6 +25,22 @@ class BuildPyWithData(build_py):
                 shutil.rmtree(dst)
             shutil.copytree(src, dst)
         self._write_parser_tables(Path(self.build_lib) / "hocx" / "_data" / "grammar")
+        self._write_stdlib_translations(Path(self.build_lib) / "hocx" / "_data" / "stdlib")
+
+    def _write_stdlib_translations(self, folder):
+        """Ship the built-in mechanisms' translations (stdlib/pas.mod, hh.mod by hocx's own
+        NMODL translator, keyed by content hash: hocx/interp/stdlib_mods.py), so an installed
+        hocx never translates them at start-up."""
+        import sys
+
+        sys.path.insert(0, str(ROOT))
+        try:
+            from hocx.interp.stdlib_mods import write_shipped
+            write_shipped(folder)
+        except ImportError as e:    # no lark/numpy at build time: translated on first use
+            print(f"hocx: stdlib translations not generated ({e})")
+        finally:
+            sys.path.remove(str(ROOT))
 
     def _write_parser_tables(self, folder):
         """Ship each parser's LALR tables as checked JSON (hocx/syntax/tables.py), so an

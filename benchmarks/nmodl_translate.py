@@ -6,10 +6,13 @@ Run from the repository root:  python benchmarks/nmodl_translate.py [--quick]
    mod of the reference suite (tests/data/nmodl_reference/mod), stdlib/hh.mod, stdlib/pas.mod,
    NEURON's demo channels (read from the installed neuron package) and benchmarks/nmodl/km.mod;
    median of 3, in ms.
-2. **Per-step cost of translated hh vs the hand-written spec**: one cable (NSEG compartments)
-   with ``hh``, then the same with stdlib/hh.mod loaded under the suffix ``hhS``; steady
-   ``run()`` time (fastest of 3 after the compiling one) in ns per compartment-step, and
-   NEURON's on the same HOC (built-in hh). Goal: translated / hand-written <= 1.1.
+2. **Per-step cost of the translated hh vs the former hand-written one, and vs NEURON**:
+   hocx's built-in ``hh`` IS stdlib/hh.mod translated; the hand-written spec it replaced is
+   kept only here (benchmarks/_hh_handwritten.py, registered as ``hhH``).  A 1-compartment
+   and an NSEG-compartment cable with hh, one session per model and variant in ONE process,
+   the ``run()`` calls interleaved (translated, hand-written, translated, ...) and the fastest
+   of REPS kept (shared machines drift); ns per compartment-step, and NEURON's (built-in hh,
+   fastest of REPS in its own process) on the same HOC. Goal: translated / hand-written <= 1.1.
 3. **A 10-channel cell**: Na (naf), Kdr (kdr), KA (kap), Km (benchmarks/nmodl/km.mod), CaL
    (cal), CaT (cat), KCa (kca), Ih (hcn), Ca pool (cad), leak (pas) on every compartment of a
    NSEG-compartment cable: ns per compartment-step in hocx and in NEURON (nrnivmodl build).
@@ -143,7 +146,7 @@ from neuron import h
 h.load_file(sys.argv[1])
 h.run()
 times = []
-for _ in range(3):
+for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 3):
     t0 = time.perf_counter(); h.run(); times.append(time.perf_counter() - t0)
 ncomp = sum(sec.nseg for sec in h.allsec())
 print("RESULT " + json.dumps(dict(run_s=min(times), ncomp=ncomp, nsteps=int(round(h.tstop / h.dt)),
@@ -166,10 +169,10 @@ def hocx_run(hoc: str, mods: list[str], work: Path) -> dict:
     return _result(proc)
 
 
-def neuron_run(hoc: str, build: Path | None, work: Path) -> dict:
+def neuron_run(hoc: str, build: Path | None, work: Path, reps: int = 3) -> dict:
     f = work / f"nrn_{abs(hash(hoc))}.hoc"
     f.write_text(hoc + "\n")
-    proc = subprocess.run([sys.executable, "-c", _NEURON_CHILD, f.name, str(build or "")],
+    proc = subprocess.run([sys.executable, "-c", _NEURON_CHILD, f.name, str(build or ""), str(reps)],
                           cwd=work, capture_output=True, text=True, timeout=1200)
     return _result(proc)
 
@@ -187,6 +190,66 @@ def nrnivmodl(mods: list[Path], work: Path) -> Path | None:
     return folder if proc.returncode == 0 else None
 
 
+_HH_CHILD = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + "/benchmarks")
+from hocx.api import Session
+from _hh_handwritten import HH as HAND
+hocs, reps = json.loads(sys.argv[2]), int(sys.argv[3])
+sess = {}
+for nseg, hoc in hocs.items():
+    for name in ("hh", "hhH"):
+        s = Session(out=lambda text: None)
+        if name == "hhH":
+            s.mod_loader.register(HAND)
+        s.execute(hoc.replace("insert hh", "insert " + name), "<bench>")
+        s.execute("run()", "<bench>")                  # compiles
+        sess[(nseg, name)] = s
+times = {k: [] for k in sess}
+for _ in range(reps):
+    for k, s in sess.items():
+        t0 = time.perf_counter(); s.execute("run()", "<bench>"); times[k].append(time.perf_counter() - t0)
+out = {}
+for (nseg, name), s in sess.items():
+    out[f"{nseg} {name}"] = dict(run_s=min(times[(nseg, name)]),
+                                 ncomp=sum(sec.nseg for sec in s.model.sections),
+                                 nsteps=int(round(s.get_global("tstop") / s.get_global("dt"))),
+                                 vmax=max(s.get_global("rec_v").x), v=list(s.get_global("rec_v").x))
+print("RESULT " + json.dumps(out))
+"""
+
+
+def hh_per_step(work: Path, sizes, tstop: float, reps: int) -> dict:
+    """Section 2 (see the module docstring); returns the figures by label."""
+    print(f"\n2. hh per-step cost: translated (built-in, stdlib/hh.mod) vs the former "
+          f"hand-written spec vs NEURON; {tstop} ms, fastest of {reps} interleaved runs")
+    hocs = {str(n): cable(n, "  insert hh", tstop, 0.3) for n in sizes}
+    figures = {}
+    try:
+        proc = subprocess.run([sys.executable, "-c", _HH_CHILD, str(ROOT), json.dumps(hocs),
+                               str(reps)], cwd=work, env=ENV, capture_output=True, text=True,
+                              timeout=1800)
+        res = _result(proc)
+    except RuntimeError as e:
+        print(f"   hocx failed: {str(e)[-800:]}")
+        return figures
+    print(f"   {'compartments':>12} {'translated':>11} {'hand-written':>13} {'NEURON':>9}"
+          f"  {'transl/hand':>11} {'transl/NEURON':>13}  max|dv| (mV)")
+    for n in sizes:
+        a, b = res[f"{n} hh"], res[f"{n} hhH"]
+        dv = max(abs(x - y) for x, y in zip(a["v"], b["v"]))
+        try:
+            c = neuron_run(hocs[str(n)], None, work, reps)
+            cn = ns(c)
+        except RuntimeError:
+            cn = float("nan")
+        figures[n] = (ns(a), ns(b), cn)
+        print(f"   {n:>12} {ns(a):>8.1f} ns {ns(b):>10.1f} ns {cn:>6.1f} ns  {ns(a) / ns(b):>11.3f}"
+              f" {ns(a) / cn:>13.2f}  {dv:.1e}")
+    print("   (ns per compartment-step of steady run(); goal translated/hand-written <= 1.1)")
+    return figures
+
+
 def ns(r: dict) -> float:
     return r["run_s"] / (r["ncomp"] * r["nsteps"]) * 1e9
 
@@ -199,29 +262,8 @@ def main(argv: list[str]) -> int:
         print(f"   {name:<28} {ms:8.1f}  {note}")
 
     work = Path(tempfile.mkdtemp(prefix="hocx_nmodl_bench_"))
-    print(f"\n2. hh per-step cost, one cable of {nseg} compartments, {tstop} ms")
-    hh_dir = work / "hhS"
-    hh_dir.mkdir()
-    (hh_dir / "hhS.mod").write_text(re.sub(r"\bSUFFIX\s+hh\b", "SUFFIX hhS",
-                                           (ROOT / "stdlib" / "hh.mod").read_text()))
-    rows = {}
-    try:
-        rows["hand-written hh"] = hocx_run(cable(nseg, "  insert hh", tstop, 2.0), [], work)
-        rows["translated hh (stdlib/hh.mod)"] = hocx_run(cable(nseg, "  insert hhS", tstop, 2.0),
-                                                       [str(hh_dir)], work)
-    except RuntimeError as e:
-        print(f"   hocx failed: {str(e)[-800:]}")
-    try:
-        rows["NEURON built-in hh"] = neuron_run(cable(nseg, "  insert hh", tstop, 2.0), None, work)
-    except RuntimeError as e:
-        print(f"   NEURON failed: {str(e)[-400:]}")
-    for k, r in rows.items():
-        extra = f"  first run() {r['first_s']:.2f} s" if "first_s" in r else ""
-        print(f"   {k:<32} {ns(r):8.1f} ns/comp-step  (vmax {r['vmax']:.2f} mV){extra}")
-    if "hand-written hh" in rows and "translated hh (stdlib/hh.mod)" in rows:
-        print(f"   translated / hand-written: "
-              f"{ns(rows['translated hh (stdlib/hh.mod)']) / ns(rows['hand-written hh']):.3f}"
-              f"  (goal <= 1.1)")
+    reps = 5 if quick else 15
+    hh_per_step(work, (1, 100 if not quick else 50), 50.0, reps)
 
     print(f"\n3. 10-channel cell ({', '.join(TEN)}, pas) on {nseg} compartments, {tstop} ms")
     mods = [MODS / f"{m}.mod" for m in TEN if m != "km"] + [HERE / "nmodl" / "km.mod"]

@@ -332,7 +332,13 @@ def load_mods(session, opts: Options, stderr: TextIO | None) -> bool:
     paths = startup_paths(".", opts.mods)          # the current folder's mods by their names
     if not paths:
         return True
-    res = loader.load(paths, skip_loaded=True)
+    include_check = None
+    if getattr(session, "safe", False):     # --safe: the mods named load; what they INCLUDE
+        from .interp.safety import add_read_root, check_read    # must lie in allowed folders
+        for p in paths:
+            add_read_root(session, p if os.path.isdir(p) else (os.path.dirname(p) or "."))
+        include_check = lambda f: check_read(session, f, None, "INCLUDE")  # noqa: E731
+    res = loader.load(paths, skip_loaded=True, include_check=include_check)
     if stderr is not None:
         for e in res.errors:
             report(e, stderr)

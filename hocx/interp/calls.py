@@ -156,6 +156,9 @@ class CallMixin:
         if isinstance(base, HocObject):
             args = self.eval_args(arg_nodes)
             try:
+                if name in getattr(base, "hoc_slot_methods", ()):     # mt.make(objref): rebinds it
+                    return self.normalize(base.hoc_call_slots(name, args, self.arg_slots(arg_nodes), span),
+                                          "method")
                 kind = "objfunc" if name in getattr(base, "hoc_objfuncs", ()) else "method"   # None = NULLobject
                 return self.normalize(base.hoc_call(name, args, span), kind)
             except HocError as e:

@@ -82,13 +82,17 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         if model is None:
             try:
                 from ..model import CableModel
-                model = CableModel(notice=lambda s: self.err(s))
-            except Exception:  # noqa: BLE001 - sections unavailable, the language still works
+                from ..model.mechanisms import MechanismRegistry
+                from .stdlib_mods import builtin_specs     # hh, pas: --safe writes no cache
+                std = builtin_specs(safe=safe)
+                model = CableModel(MechanismRegistry(stdlib=std), notice=lambda s: self.err(s))
+            except ImportError:   # the cable model is not installed: the language still works
                 model = None
         self.model = model
 
     # ================================================================ public API
-    def execute(self, text: str, origin: str = "<string>", *, obj: Any = None) -> None:
+    def execute(self, text: str, origin: str = "<string>", *, obj: Any = None,
+                from_file: bool = False) -> None:
         """Parse and run ``text`` one top-level item at a time; raises HocError.
 
         With ``obj`` (a template instance) the text runs in that object's context,
@@ -104,8 +108,12 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
             self.frame = self.top if obj is None else CallFrame(None, [], [], obj=obj)
         self._nesting += 1
         try:
-            for item in parse_items(text, origin, self, hx=origin.endswith(".hx")):
-                self.run_item(item)
+            if from_file:                 # fscan() reads the lines after the running item
+                from .source_reader import run_file_items
+                run_file_items(self, text, origin, self.sources[origin], hx=origin.endswith(".hx"))
+            else:
+                for item in parse_items(text, origin, self, hx=origin.endswith(".hx")):
+                    self.run_item(item)
         except HocError as e:
             self.attach_source(e)
             raise
@@ -132,7 +140,7 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
             self.load_hx_prelude()
         self.file_dirs.append(os.path.dirname(os.path.abspath(path)))
         try:
-            self.execute(text, path)
+            self.execute(text, path, from_file=True)
         finally:
             self.file_dirs.pop()
 
@@ -233,9 +241,18 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
             if name in tdef.externals or name in self.builtin_vars:
                 return self.globals.kinds.get(name)
         else:
-            k = self.globals.kinds.get(name)
-            if k is not None:
-                return k
+            obj = self.context_object()
+            if obj is not None:         # execute(cmd, obj), object_push: the object's names
+                tdef = obj.tdef
+                k = tdef.ns.kinds.get(name) or obj.ns.kinds.get(name)
+                if k is not None:
+                    return k
+                if name in tdef.externals or name in self.builtin_vars:
+                    return self.globals.kinds.get(name)
+            else:
+                k = self.globals.kinds.get(name)
+                if k is not None:
+                    return k
         if name in self.templates or name in self.classes:
             return "template"
         b = self.builtins.get(name)
@@ -246,6 +263,14 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         if self.model is not None and self.model.registry.is_rangevar(name):
             return "range"
         return None
+
+    def context_object(self):
+        """The template instance top-level text runs in now (execute(cmd, obj), object_push)."""
+        obj = getattr(self.frame, "obj", None)
+        if obj is None and getattr(self, "obj_push_stack", None):
+            from .builtins.objectpush import pushed_object
+            obj = pushed_object(self)
+        return obj if hasattr(obj, "tdef") else None
 
     def is_mechanism(self, name: str) -> bool:
         return self.model is not None and self.model.registry.is_mechanism(name)
@@ -278,6 +303,9 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
     def run_toplevel(self, item: A.TopLevel) -> None:
         depth = self.model_depth()
         frame, stack_len = self.frame, len(self.stack)
+        if getattr(self, "obj_push_stack", None):       # object_push: builtins/objectpush.py
+            from .builtins.objectpush import enter_pushed
+            enter_pushed(self, frame)
         try:
             if item.echo:
                 v = self.ev(item.stmt.expr)
@@ -372,6 +400,9 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
         base = self.ev(n.base)
         index = self.member_index(n.indices)
         v = self.get_member(base, n.name, index, n.span)
+        if v is None and getattr(base, "tdef", None) is not None and \
+                (base.tdef.ns.kinds.get(n.name) or base.ns.kinds.get(n.name)) in ("obj", "objarray"):
+            return None                   # a public objref that holds nothing: NULLobject
         return self.normalize(v, "member")
 
     def ev_MemberCall(self, n: A.MemberCall) -> Any:

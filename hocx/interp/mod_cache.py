@@ -44,10 +44,12 @@ def default_cache_dir() -> Path | None:
     return Path(base) / "hocx" / "mods"
 
 
-def include_texts(text: str, path: str, dirs=(), depth: int = 0) -> list[tuple[str, str]]:
-    """(name, text) of every file ``text`` INCLUDEs, recursively, looked up as nocmodl does
-    (next to the including file, then ``dirs``, then ``NMODL_PATH``); a missing one counts as
-    empty (the translator reports it)."""
+def includes(text: str, path: str, dirs=(), depth: int = 0,
+             check=None) -> list[tuple[str, str | None, str]]:
+    """(name, path found or None, text) of every file ``text`` INCLUDEs, recursively, looked
+    up as nocmodl does (next to the including file, then ``dirs``, then ``NMODL_PATH``); a
+    missing one counts as empty (the translator reports it).  ``check(path)`` runs before a
+    file is read and may refuse it (``--safe``)."""
     if depth > 16:
         return []
     out = []
@@ -56,14 +58,21 @@ def include_texts(text: str, path: str, dirs=(), depth: int = 0) -> list[tuple[s
         cands = [name] if os.path.isabs(name) else [os.path.join(here, name)] + [
             os.path.join(d, name) for d in (*dirs, *os.environ.get("NMODL_PATH", "").split(":")) if d]
         found = next((c for c in cands if os.path.isfile(c)), None)
+        if found and check is not None:
+            check(found)
         try:
             sub = Path(found).read_text(encoding="utf-8", errors="replace") if found else ""
         except OSError:
             sub = ""
-        out.append((name, sub))
+        out.append((name, found, sub))
         if found:
-            out.extend(include_texts(sub, found, dirs, depth + 1))
+            out.extend(includes(sub, found, dirs, depth + 1, check))
     return out
+
+
+def include_texts(text: str, path: str, dirs=()) -> list[tuple[str, str]]:
+    """(name, text) of every file ``text`` INCLUDEs (see :func:`includes`)."""
+    return [(name, sub) for name, _found, sub in includes(text, path, dirs)]
 
 
 def mod_key(text: str, path: str, translator_version: str, dirs=()) -> str:

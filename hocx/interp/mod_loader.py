@@ -35,7 +35,8 @@ from typing import Any, Callable
 from ..errors import HocError, HocNameError, HocRuntimeError, Span
 from ..model.mechanisms import global_names, is_global
 from ..spec import Kind, MechSpec
-from .mod_cache import Entry, ModCache, mod_key
+from .mod_cache import Entry, ModCache, includes, mod_key
+from .mod_methods import install_methods
 from .scope import HocArray
 
 #: the folder names nrnivmodl builds into (``uname -m``)
@@ -196,11 +197,14 @@ class ModLoader:
 
     # ---- loading ------------------------------------------------------------------
     def load(self, paths, span: Span | None = None, *, skip_loaded: bool = False,
-             check: Callable[[str], None] | None = None) -> LoadResult:
+             check: Callable[[str], None] | None = None,
+             include_check: Callable[[str], None] | None = None) -> LoadResult:
         """Translate every mod the ``paths`` name, then register them in order.  Errors are
         collected in the result; with ``skip_loaded`` a file this session already registered
         (same real path) is skipped instead of clashing.  ``check(path)`` may refuse a path
-        (a HocError) before it is read (``--safe``)."""
+        (a HocError) before it is read (``--safe``); ``include_check`` (default ``check``)
+        the files the mods INCLUDE."""
+        include_check = include_check or check
         res = LoadResult()
         files: list[str] = []
         seen: set[str] = set()
@@ -230,6 +234,8 @@ class ModLoader:
         done = []
         for f in files:
             try:
+                if include_check is not None:   # --safe: the INCLUDEd files are reads too
+                    self._check_includes(f, dirs, include_check)
                 t, cached = self.translate_file(f, dirs)
             except HocError as e:
                 self._note_failure(f, e)
@@ -243,6 +249,7 @@ class ModLoader:
                 res.errors.append(e)
                 continue
             install_functions(self.interp, t)
+            install_methods(self.interp, t)     # a point process's: syn.mgblock(v), cell.M()
             notices = [str(x) for x in getattr(t, "notices", ())]
             item = Loaded(f, t.spec.name, t.spec.kind.value, n, cached, notices)
             self.loaded[t.spec.name] = item
@@ -252,6 +259,15 @@ class ModLoader:
                 if not cached or "warning" in msg:   # silently wrong) every time it loads
                     self.interp.err(msg.rstrip("\n") + "\n")
         return res
+
+    @staticmethod
+    def _check_includes(path: str, dirs, check: Callable[[str], None]) -> None:
+        """``check`` every file ``path`` INCLUDEs (before the translator reads them)."""
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return                      # translate_file reports it
+        includes(text, path, dirs, check=check)
 
     def _note_failure(self, path: str, err: HocError) -> None:
         try:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 
 #: the simulator globals and their NEURON defaults
-SIM_GLOBALS = {"t": 0.0, "dt": 0.025, "celsius": 6.3, "secondorder": 0.0, "usetable_hh": 1.0,
+SIM_GLOBALS = {"t": 0.0, "dt": 0.025, "celsius": 6.3, "secondorder": 0.0,
+               # (usetable_hh, usetable_<suffix>: declared by each mechanism with a TABLE)
                # the ions' finitialize concentrations (eion.cpp; hocx/sim/ionfuncs.py)
                "nai0_na_ion": 10.0, "nao0_na_ion": 140.0, "ki0_k_ion": 54.4, "ko0_k_ion": 2.5,
                "cai0_ca_ion": 5e-5, "cao0_ca_ion": 2.0}
@@ -38,7 +39,7 @@ BUILTINS: dict[str, tuple[str, str]] = {
 }
 #: class name -> doc of the classes the plug-ins register
 CLASSES = {
-    "CVode": "variable time step control (hocx: fixed step only)",
+    "CVode": "variable time step control (NEURON's CVODE BDF method, global step)",
     "Fit": "fit trainable parameters to target traces (gradient descent)",
 }
 #: interp.hooks entries the simulator plug-in sets

@@ -123,7 +123,6 @@ def declare(spec: MechSpec) -> Mechanism:
 
 # Mechanisms NEURON has but hocx does not simulate: named so the error can say so.
 UNSUPPORTED = {
-    "extracellular": "the extracellular mechanism is not supported by hocx",
     "fastpas": "the fastpas mechanism is not supported by hocx",
 }
 
@@ -138,14 +137,23 @@ class MechanismRegistry:
     registration); :meth:`spec` gives the simulator the same object the declaration came from.
     """
 
-    def __init__(self, specs=BUILTIN_SPECS):
+    def __init__(self, specs=BUILTIN_SPECS, stdlib=None):
         self.specs = SpecRegistry()
+        #: the standard-library mods among ``specs`` (a name there): name ->
+        #: :class:`hocx.interp.stdlib_mods.StdlibMod`, this session's translation
+        self.stdlib: dict = {}
         #: ion mechanism name -> charge (hocx/model/ions.py; VALENCE of a new ion)
         self.ion_charges: dict[str, float] = {}
         self._mechs: dict[str, Mechanism] = {}
         self._owner: dict[str, Mechanism] = {}
         self._failed: dict[str, str] = {}     # mechanism name -> why its .mod did not load
         for s in specs:
+            if isinstance(s, str):
+                if stdlib is None:
+                    from ..interp.stdlib_mods import builtin_specs
+                    stdlib = builtin_specs()
+                self.stdlib[s] = stdlib[s]
+                s = stdlib[s].spec
             self.register(s)
 
     def register(self, spec: MechSpec) -> None:

@@ -319,10 +319,10 @@ def _check_source(src: Any, span: Span | None) -> RangeRef | PointProcess | None
                                   "crossings of a membrane voltage only", span, hint=SOURCES)
         return _node_ref(src)
     if isinstance(src, PointProcess):
-        if src.mechanism.kind != ARTIFICIAL:
+        if src.mechanism.kind != ARTIFICIAL and src.mechanism.net_receive <= 0:
             raise HocRuntimeError(f"NetCon source {src.hoc_name()} is not supported: a point process as a "
-                                  "source needs its NET_RECEIVE to call net_event, which hocx does not "
-                                  "simulate", span, hint=SOURCES)
+                                  "source needs a NET_RECEIVE block that calls net_event", span,
+                                  hint=SOURCES)
         return src
     if isinstance(src, Pointer):
         raise HocRuntimeError(f"NetCon source &{src.describe()} is not supported: not a range variable of "

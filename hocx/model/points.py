@@ -35,6 +35,7 @@ class PointProcess(HocObject):
         self.section = None
         self.node = None
         self.pointers: dict = {}          # POINTER name -> RangeRef (setpointer)
+        self.hidden: dict = {}            # hidden values after a run (LIFcell t0)
         self.model = getattr(interp, "model", None)
         args = args or []
         if self.mechanism.kind == ARTIFICIAL:
@@ -43,6 +44,27 @@ class PointProcess(HocObject):
                 self.model._touch(structural=True)
         elif args:
             self.m_loc(args[:1], span)
+
+    # ---- the mod's FUNCTIONs / PROCEDUREs as methods (syn.mgblock(v), cell.M()) ----------
+    #: name -> fn(pp, args, span); set per class by :meth:`add_mod_method`
+    mod_methods: ClassVar[dict] = {}
+
+    @classmethod
+    def add_mod_method(cls, name: str, fn, doc: str = "") -> None:
+        """Make ``fn(pp, args, span)`` the HOC method ``name`` of this class."""
+        cls.mod_methods = {**cls.mod_methods, name: fn}
+        if doc:
+            cls.hoc_doc = {**cls.hoc_doc, name: doc}
+
+    @classmethod
+    def hoc_methods(cls) -> list[str]:
+        return sorted(set(super().hoc_methods()) | set(cls.mod_methods))
+
+    def hoc_call(self, name: str, args: list, span: Span | None = None) -> Any:
+        fn = self.mod_methods.get(name)
+        if fn is not None and not hasattr(self, "m_" + name):
+            return fn(self, args, span)
+        return super().hoc_call(name, args, span)
 
     # ---- members ------------------------------------------------------------
     def hoc_get(self, name: str, index: float | None = None, span: Span | None = None) -> Any:
@@ -70,7 +92,7 @@ class PointProcess(HocObject):
         super().hoc_set(name, value, index, span)
 
     def has_member(self, name: str) -> bool:
-        return name in self.values or super().has_member(name)
+        return name in self.values or name in self.mod_methods or super().has_member(name)
 
     # ---- Python attribute access (``s.h.stim.amp = 0.4``, as neuron.h) -------
     def __getattr__(self, name: str) -> Any:

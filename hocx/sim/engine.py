@@ -12,13 +12,15 @@ import threading
 from typing import Callable
 
 import numpy as np
+import jax
 import jax.numpy as jnp
 
 from ..errors import NumericalError
 from .cache import CompileCache
 from . import events
-from .integrator import (RUNAWAY_MV, Env, RecSource, current_pass, currents, initial_states,
-                         pack_params, pack_state)
+from . import netreceive as NR
+from .integrator import (GEN_KEYS, RUNAWAY_MV, Env, RecSource, current_pass, currents,
+                         initial_states, pack_params, pack_state)
 from .kernel import element
 from .lower import Lowered
 
@@ -51,6 +53,8 @@ class Simulator:
             old_net = old_low.net if old_low is not None else None
             if old_net is not None and old_net.ring > low.net.ring:
                 low.net.ring = old_net.ring          # keep room for the events in flight
+            if old_net is not None and old_net.gen is not None and low.net.gen is not None:
+                low.net.gen.Q = max(low.net.gen.Q, old_net.gen.Q)   # a queue grown mid-run
         self.low, self.env, self.record = low, env, tuple(record)
         self.program = self.cache.get(low, self.record, env.usetable)
         self.params = pack_params(low, env)
@@ -76,7 +80,11 @@ class Simulator:
             return net.state0()
         self.queue.rebind(net)
         if old.key() == net.key():
-            return {k: old_state[k] for k in ("q", "qi", "ep", "flags")}
+            keep = ("q", "qi", "ep", "flags") + (GEN_KEYS if net.gen is not None else ())
+            st = {k: old_state[k] for k in keep}
+            if net.gen is not None:       # the weights as HOC has them (written back after runs)
+                st["W"] = net.gen.state0()["W"]
+            return st
         return events.carry_over(old, old_state, net)
 
     def set_env(self, env: Env) -> None:
@@ -100,7 +108,8 @@ class Simulator:
         if v_init is not None:
             v[:] = float(v_init)
         self.t = 0.0
-        states = initial_states(low, v, self.env)
+        sends: list = []
+        states = initial_states(low, v, self.env, sends)
         net_state = None
         if low.net is not None:
             net_state = low.net.state0()
@@ -110,15 +119,89 @@ class Simulator:
                 if idvec is not None:
                     idvec.resize_to(0)
             states = self._initial_events(states)
+            if low.net.gen is not None:
+                states, v, gst = self._initial_general(states, v, sends, net_state)
+                net_state.update(gst)
         asg, states = current_pass(low, v, states, 0.0, self.env)   # finitialize's nrn_rhs
         self.state = pack_state(v, states, 0.0, asg, net_state)
+        if low.net is not None and low.net.gen is not None:
+            low.net.gen.write_weights(self.state["W"])
         return self.sample_now()
+
+    def _initial_general(self, states, v, sends, net_state):
+        """finitialize for the general NET_RECEIVE path: NET_RECEIVE INITIAL of every NetCon,
+        then the events with te ≤ 0 (net_send of INITIAL blocks, NetStim spikes at 0), in
+        time order on the host (numerics.md §9.1 steps 10–14)."""
+        low, g = self.low, self.low.net.gen
+        mechs = [b.mech for b in low.blocks]
+        xp = np                       # the host pass runs the step's code with NumPy
+        P = jax.tree_util.tree_map(np.asarray, pack_params(low, self.env))
+        nodes = [np.asarray(b.nodes) for b in low.blocks]
+        ptr = [dict(b.pointers) for b in low.blocks]
+        S = [{k: np.array(x, dtype=np.float64) for k, x in s.items()} for s in states]
+        vj = np.array(v, dtype=np.float64)
+        gst = g.state0()
+        W = NR.receive_init(xp, g, mechs, self.env.usetable, P, S, nodes, ptr, vj, g.W0)
+        gst["W"][:g.NC] = W
+        for bi, snd in sends:
+            blk = next((b for b in g.blocks if b.bi == bi), None)
+            if blk is None:
+                continue
+            rows = blk.rows()
+            k = blk.count
+            for mask, delay, flag in snd:
+                gst = NR.insert(xp, g, gst, rows, 0.0 + NR._b(xp, delay, k, np.float64),
+                                NR._b(xp, flag, k, np.float64), np.full(k, -1, dtype=np.int64),
+                                NR._b(xp, mask, k, bool))
+        ext = getattr(self.queue, "initial_general", [])
+        if ext:
+            c = np.array([e[1] for e in ext], dtype=np.int64)
+            gst = NR.insert(xp, g, gst, g.c_slot[c], np.array([e[0] for e in ext]),
+                            np.zeros(len(ext)), c, np.ones(len(ext), dtype=bool))
+        ctx = NR.Ctx(g, mechs, self.env.usetable, P, nodes, ptr, host=True)
+        espk = NR.espk0(xp, g)
+        S0, v0 = S, vj
+        while True:
+            gst2, S, vj, espk = NR.deliver(xp, ctx, gst, S0, None, v0, 0.0, espk)
+            if not self._queue_full(gst2):
+                break
+            bigger = g.grown(gst)
+            if bigger is None:
+                break
+            gst, espk = bigger, NR.espk0(xp, g)
+        gst = gst2
+        self._check_general(gst)
+        et, en = (np.asarray(x) for x in espk)
+        for e in np.nonzero(en > 0)[0]:
+            for tvec, idvec, ident in g.em_vecs[e]:
+                tvec.push(np.array([et[e]]))
+                if idvec is not None:
+                    idvec.push(np.array([ident]))
+        states = [{k: np.asarray(x) for k, x in s.items()} for s in S]
+        return states, np.asarray(vj).copy(), {k: np.asarray(x) for k, x in gst.items()}
+
+    def _queue_full(self, state) -> bool:
+        net = self.low.net
+        if net is None or net.gen is None:
+            return False
+        return int(np.asarray(state["gerr"])) // 1000 == NR.ERR_QUEUE
+
+    def _check_general(self, state) -> None:
+        net = self.low.net
+        if net is None or net.gen is None or "gerr" not in state:
+            return
+        err = net.gen.error(int(np.asarray(state["gerr"])), [b.mech for b in self.low.blocks])
+        if err is not None:
+            raise err
 
     def spike_vectors(self) -> list:
         net = self.low.net
         if net is None:
             return []
-        return [v for vs in net.det_vecs for v in vs] + [v for st in net.stims for v in st.vecs]
+        out = [v for vs in net.det_vecs for v in vs] + [v for st in net.stims for v in st.vecs]
+        if net.gen is not None:
+            out += [v for vs in net.gen.em_vecs for v in vs]
+        return out
 
     def _initial_events(self, states: list[dict]) -> list[dict]:
         """Events with te ≤ 0 act inside finitialize (numerics.md §9.1 step 14)."""
@@ -154,9 +237,12 @@ class Simulator:
         if not steps.size:
             return
         rec_det = net.rec_det
+        nd = len(rec_det)
+        rec_em = net.gen.rec_em if net.gen is not None else ()
         for step, col in zip(steps, cols):
             t = spk[step, col]
-            for tvec, idvec, ident in net.det_vecs[rec_det[col]]:
+            vecs = net.det_vecs[rec_det[col]] if col < nd else net.gen.em_vecs[rec_em[col - nd]]
+            for tvec, idvec, ident in vecs:
                 tvec.push(np.array([t]))
                 if idvec is not None:
                     idvec.push(np.array([ident]))
@@ -213,6 +299,17 @@ class Simulator:
                 start = self.state
                 X = self._external(n)
                 state, rec, vmax, varg, spk = prog.run_chunk(start, self.params, n, X)
+                while self._queue_full(state):       # redo the chunk with a longer queue
+                    start = self.low.net.gen.grown(start)
+                    if start is None:
+                        break
+                    start = {k: jnp.asarray(x) if k.startswith("pq_") or k == "gerr" else x
+                             for k, x in start.items()}
+                    self.state = start
+                    self.program = self.cache.get(self.low, self.record, self.env.usetable)
+                    prog = self.program if program is None else self.cache.get(
+                        self.low, prog.record, self.env.usetable, chunk=prog.chunk)
+                    state, rec, vmax, varg, spk = prog.run_chunk(start, self.params, n, X)
                 vmax = np.asarray(vmax)[:n]
                 bad = np.nonzero(~(vmax <= RUNAWAY_MV))[0]
                 if bad.size:
@@ -227,9 +324,12 @@ class Simulator:
                     self.t = float(self.state["t"])
                     self.partial = np.concatenate(out) if out else self.partial
                     raise self._diverged(node, float(np.asarray(vmax)[j]))
+                self._check_general(state)
                 self.state = state
                 self.t = float(state["t"])
                 self._record_spikes(spk, n)
+                if self.low.net is not None and self.low.net.gen is not None:
+                    self.low.net.gen.write_weights(state["W"])
                 out.append(np.asarray(rec)[:n])
                 done += n
                 if on_chunk is not None:

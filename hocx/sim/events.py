@@ -41,6 +41,8 @@ class Connection:
     weight: float
     delay: float
     active: bool
+    gc: int = -1          # row of the general path's weight table (netreceive.py), -1: ring
+    gslot: int = -1       # buffer row of its target on the general path
 
 
 @dataclass
@@ -72,6 +74,7 @@ class NetLowered:
     c_k: np.ndarray = None
     slot_objs: list = field(default_factory=list)   # slot -> receiving point process
     det_keys: list = field(default_factory=list)    # detector -> (id(section), x) of its source
+    gen: object = None    # the general NET_RECEIVE path (netreceive.GenNet), None: none
 
     @property
     def rec_det(self) -> np.ndarray:
@@ -89,13 +92,18 @@ class NetLowered:
         for arr in (self.det_node, self.c_det, np.array([c.slot for c in self.conns], np.int64),
                     self.rec_det):
             h.append(arr.tobytes())
+        if self.gen is not None:
+            h.append(self.gen.key())
         return tuple(h)
 
     # -- arrays for the step --------------------------------------------------------------
     def values(self) -> dict:
-        return {"thresh": self.det_thresh,
-                "w": np.array([c.weight * c.active for c in self.conns], dtype=np.float64),
-                "k": self.c_k}
+        out = {"thresh": self.det_thresh,
+               "w": np.array([c.weight * c.active for c in self.conns], dtype=np.float64),
+               "k": self.c_k}
+        if self.gen is not None:
+            out["g"] = self.gen.values()
+        return out
 
     def indices(self) -> dict:
         return {"det_node": self.det_node, "c_det": self.c_det,
@@ -103,9 +111,12 @@ class NetLowered:
                 "rec_det": self.rec_det}
 
     def state0(self) -> dict:
-        return {"q": np.zeros((self.ring, self.nslots + 1)),
-                "qi": np.int64(0), "ep": np.int64(0),
-                "flags": np.zeros(len(self.det_node), dtype=bool)}
+        out = {"q": np.zeros((self.ring, self.nslots + 1)),
+               "qi": np.int64(0), "ep": np.int64(0),
+               "flags": np.zeros(len(self.det_node), dtype=bool)}
+        if self.gen is not None:
+            out.update(self.gen.state0())
+        return out
 
 
 def delay_steps(delays: np.ndarray, dt: float) -> np.ndarray:
@@ -130,22 +141,62 @@ def delay_steps(delays: np.ndarray, dt: float) -> np.ndarray:
 
 def lower_net(model, geo, blocks, pp_index, pp_objects=None) -> NetLowered | None:
     """Build the network arrays from ``model.netcons`` (None when there are none)."""
+    from . import netreceive as NR
+    from . import apcount
     netcons = [nc for nc in getattr(model, "netcons", ()) if _valid(nc)]
-    if not netcons:
+    apcs = apcount.located(model)
+    if not netcons and not apcs:
         return None
-    recv, slot_of, nslots = [], {}, 0
+    # receivers on the general path: translated NET_RECEIVE blocks, and additive ones that an
+    # event source (net_event of a point process / artificial cell) reaches at exact times
+    emit_targets = set()
+    for nc in netcons:
+        src, tgt = nc.source, nc.target
+        if src is not None and not hasattr(src, "var") and id(src) in pp_index and tgt is not None:
+            hit = pp_index.get(id(tgt))
+            if hit is not None:
+                emit_targets.add(hit[0])
+    recv, gen, nslots, G = [], [], 0, 0
     for bi, blk in enumerate(blocks):
-        if blk.mech.receive is not None:
+        mech = blk.mech
+        if NR._is_general(mech) or (bi in emit_targets and (mech.receive is not None or
+                                                           mech.receive_event is not None)):
+            gen.append(NR.GenBlock(bi, G, blk.count, NR.arg_names(mech), len(mech.watches or ())))
+            G += blk.count
+        elif mech.receive is not None:
             recv.append((bi, nslots, blk.count))
             nslots += blk.count
+    gslot_of = {(b.bi, j): b.off + j for b in gen for j in range(b.count)}
     slot_objs = [obj for bi, _off, _count in recv for obj in (pp_objects or {}).get(bi, [])]
     det_of: dict[int, int] = {}
     det_node, det_thresh, det_vecs, det_keys = [], [], [], []
     conns, c_det, stims, direct, by_nc = [], [], {}, [], {}
+    g_nc, g_slot, g_W = [], [], []
+    d_det, d_c, d_delay = [], [], []
+    em_of, em_slot, em_vecs = {}, [], []
+    e_src, e_c, e_delay = [], [], []
+    width = max([len(b.names) for b in gen] + [1])
     for nc in netcons:
-        slot = _target_slot(nc, blocks, pp_index, recv)
+        hit = pp_index.get(id(nc.target)) if nc.target is not None else None
+        gs = gslot_of.get(hit) if hit is not None else None
+        if gs is not None:
+            nargs = len(nc.weight)
+            want = next(len(b.names) for b in gen if b.bi == hit[0])
+            if nargs != want:
+                raise ModelError(f"{nc.hoc_name()}: its weight vector has {nargs} entries but "
+                                 f"NET_RECEIVE of {nc.target.hoc_name()} takes {want} arguments")
+            slot = nslots
+        else:
+            slot = _target_slot(nc, blocks, pp_index, recv)
         conn = Connection(nc, slot if slot is not None else nslots, float(nc.weight[0]),
                           float(nc.delay), bool(nc.active))
+        if gs is not None:
+            conn.gc, conn.gslot = len(g_nc), gs
+            g_nc.append(nc)
+            g_slot.append(gs)
+            row = np.zeros(width)
+            row[:len(nc.weight)] = nc.weight
+            g_W.append(row)
         by_nc[id(nc)] = conn
         src = nc.source
         vec = getattr(nc, "record_vec", None)
@@ -167,8 +218,35 @@ def lower_net(model, geo, blocks, pp_index, pp_objects=None) -> NetLowered | Non
             det_thresh[d] = float(nc.threshold)      # the detector's threshold is the last set
             if vec is not None:
                 det_vecs[d].append(vec)
-            conns.append(conn)
-            c_det.append(d)
+            if gs is not None:
+                if conn.active:
+                    d_det.append(d)
+                    d_c.append(conn.gc)
+                    d_delay.append(conn.delay)
+            else:
+                conns.append(conn)
+                c_det.append(d)
+            continue
+        src_hit = pp_index.get(id(src))
+        if src_hit is not None:                     # net_event of a point process / artificial cell
+            es = gslot_of.get(src_hit)
+            if es is None:
+                raise ModelError(f"{nc.hoc_name()}: its source {src.hoc_name()} has no NET_RECEIVE "
+                                 "that calls net_event")
+            e = em_of.get(es)
+            if e is None:
+                e = em_of[es] = len(em_slot)
+                em_slot.append(es)
+                em_vecs.append([])
+            if vec is not None:
+                em_vecs[e].append(vec)
+            if nc.target is not None and conn.active:
+                if gs is None:
+                    raise ModelError(f"{nc.hoc_name()}: events from {src.hoc_name()} into "
+                                     f"{nc.target.hoc_name()} cannot be simulated by hocx yet")
+                e_src.append(e)
+                e_c.append(conn.gc)
+                e_delay.append(conn.delay)
             continue
         mech = getattr(getattr(src, "mechanism", None), "name", "")
         if mech != "NetStim":
@@ -183,10 +261,18 @@ def lower_net(model, geo, blocks, pp_index, pp_objects=None) -> NetLowered | Non
         st.conns.append(conn)
         if vec is not None:
             st.vecs.append(vec)
+    apcount.add_detectors(geo, apcs, det_node, det_thresh, det_vecs, det_keys, SPIKE_OFFSET)
     net = NetLowered(recv, nslots, np.array(det_node, dtype=np.int64),
                      np.array(det_thresh, dtype=np.float64), det_vecs, conns,
                      np.array(c_det, dtype=np.int64), list(stims.values()), direct, by_nc,
                      slot_objs=slot_objs, det_keys=det_keys)
+    if gen:
+        i64 = lambda x: np.array(x, dtype=np.int64)
+        net.gen = NR.GenNet(gen, G, width, g_nc, i64(g_slot),
+                            np.array(g_W, dtype=np.float64).reshape(len(g_nc), width),
+                            i64(d_det), i64(d_c), np.array(d_delay, dtype=np.float64),
+                            i64(em_slot), em_vecs, i64(e_src), i64(e_c),
+                            np.array(e_delay, dtype=np.float64), Q=NR.QUEUE, slot_of=gslot_of)
     return net
 
 
@@ -228,13 +314,15 @@ def _target_slot(nc, blocks, pp_index, recv) -> int | None:
 # inside the step (jax.numpy)
 
 
-def deliver(jnp, lax, net_state: dict, v, t_n, Pn: dict, Tn: dict, X, i, ring: int):
-    """Threshold detection at ``t_n`` and the summed weights due before this step.
+def deliver(jnp, lax, net_state: dict, v, t_n, Pn: dict, Tn: dict, X, i, ring: int, above=None):
+    """Threshold detection at ``t_n`` and the summed weights due before this step
+    (``above``: the detectors' ``v > threshold`` if already computed, by the general path).
 
     Returns (weights per slot, new event state, spike times of recorded detectors or −1).
     """
     q, qi = net_state["q"], net_state["qi"]
-    above = (v[Tn["det_node"]] - Pn["thresh"]) > 0.0
+    if above is None:
+        above = (v[Tn["det_node"]] - Pn["thresh"]) > 0.0
     fire = above & ~net_state["flags"]
     if Tn["c_det"].shape[0]:
         def schedule(q):
@@ -324,24 +412,34 @@ class EventQueue:
                         idvec.push(np.array([ident]))
 
     def _pop(self, limit: float):
-        """Due events as (te, slot, weight) with the NetCons' present slot, weight and state."""
+        """Due events as (te, slot, weight, general row) with the NetCons' present slot, weight
+        and state."""
         while self.heap and self.heap[0][0] <= limit:
             te, _, key = heapq.heappop(self.heap)
             conn = self.net.by_netcon.get(key)
             if conn is not None and conn.active:
-                yield te, conn.slot, conn.weight
+                yield te, conn.slot, conn.weight, conn.gc
 
-    def take(self, tm: np.ndarray, t_end: float) -> list[tuple[int, int, float]]:
+    def take(self, tm: np.ndarray, t_end: float) -> list[tuple]:
         """Events due within steps with mid-times ``tm`` (each at the first step whose
-        ``tm ≥ te``); NetStim spikes up to ``t_end`` are generated (and recorded) first."""
+        ``tm ≥ te``) as (step, slot, weight, te, general row); NetStim spikes up to ``t_end``
+        are generated (and recorded) first."""
         self._generate(t_end)
         last = tm[-1] if len(tm) else -np.inf
-        return [(int(np.searchsorted(tm, te, side="left")), slot, w) for te, slot, w in self._pop(last)]
+        return [(int(np.searchsorted(tm, te, side="left")), slot, w, te, gc)
+                for te, slot, w, gc in self._pop(last)]
 
     def take_initial(self) -> list[tuple[int, float]]:
-        """Events with ``te ≤ 0``: finitialize delivers them."""
+        """Events with ``te ≤ 0``: finitialize delivers them ((slot, weight) of the summed
+        receivers; those of general receivers are left in ``initial_general`` as (te, row))."""
         self._generate(0.0)
-        return [(slot, w) for _te, slot, w in self._pop(0.0)]
+        out, self.initial_general = [], []
+        for te, slot, w, gc in self._pop(0.0):
+            if gc >= 0:
+                self.initial_general.append((te, gc))
+            else:
+                out.append((slot, w))
+        return out
 
 
 def carry_over(old: NetLowered, old_state: dict, new: NetLowered) -> dict:
@@ -372,21 +470,29 @@ def bucket(n: int, least: int) -> int:
     return 1 << (n - 1).bit_length()
 
 
-def pack_external(events: list[tuple[int, int, float]], nslots: int) -> dict:
-    """Per-chunk external events as padded arrays sorted by step, plus ``lanes`` (M per step)."""
+def pack_external(events: list[tuple], nslots: int) -> dict:
+    """Per-chunk external events as padded arrays sorted by step, plus ``lanes`` (M per step).
+    An event is (step, slot, weight[, te, general row]); one for a general receiver
+    (row ≥ 0, :mod:`hocx.sim.netreceive`) keeps its exact time and adds nothing to the ring."""
     events = sorted(events, key=lambda e: e[0])
     E = bucket(len(events), 16)
     step = np.full(E, np.iinfo(np.int64).max // 2, dtype=np.int64)
     slot = np.full(E, nslots, dtype=np.int64)
     w = np.zeros(E)
+    te = np.zeros(E)
+    gc = np.full(E, -1, dtype=np.int64)
     per = 1
     if events:
         s = np.array([e[0] for e in events], dtype=np.int64)
+        g = np.array([e[4] if len(e) > 4 else -1 for e in events], dtype=np.int64)
         step[:len(events)] = s
-        slot[:len(events)] = [e[1] for e in events]
-        w[:len(events)] = [e[2] for e in events]
+        slot[:len(events)] = np.where(g >= 0, nslots, [e[1] for e in events])
+        w[:len(events)] = np.where(g >= 0, 0.0, [e[2] for e in events])
+        te[:len(events)] = [e[3] if len(e) > 3 else 0.0 for e in events]
+        gc[:len(events)] = g
         per = int(np.bincount(s).max())
-    return {"step": step, "slot": slot, "w": w, "lanes": np.arange(bucket(per, 4), dtype=np.int64)}
+    return {"step": step, "slot": slot, "w": w, "te": te, "gc": gc,
+            "lanes": np.arange(bucket(per, 4), dtype=np.int64)}
 
 
 def step_grid(t0: float, dt: float, n: int) -> tuple[np.ndarray, float]:

@@ -22,7 +22,8 @@ from .lower import Lowered, MechBlock
 def _simulated(model) -> dict:
     """The model's simulated mechanisms (name -> spec), from the session's registry: those
     with a BREAKPOINT, and the ions (hocx/sim/ions.py)."""
-    return {s.name: s for s in model.registry.specs if s.simulated or s.kind is Kind.ION}
+    return {s.name: s for s in model.registry.specs
+            if s.simulated or s.kind is Kind.ION or getattr(s, "receive_event", None) is not None}
 
 
 def _state_values(sec, mech, s: str, k) -> np.ndarray:
@@ -94,6 +95,19 @@ def _pp_value(pp, name: str) -> float:
         if idx.isdigit() and isinstance(values.get(base), np.ndarray):
             return float(values[base][int(idx)])
     return float(pp.hoc_get(name))
+
+
+def _pp_state(pp, mech, name: str) -> float:
+    """A carried value of a point process: its HOC variable, or (a hidden ASSIGNED that
+    NET_RECEIVE keeps, NMDAmg's ``factor``) the simulator's copy in ``pp.hidden``."""
+    values = getattr(pp, "values", None)
+    if isinstance(values, dict) and name not in values and not (
+            name[-1:].isdigit() and isinstance(values.get(name[:-1]), np.ndarray)):
+        hidden = getattr(pp, "hidden", None) or {}
+        if name in hidden:
+            return float(hidden[name])
+        return next((float(v.default) for v in mech.variables if v.name == name), 0.0)
+    return _pp_value(pp, name)
 
 
 def _pp_mech(pp) -> str:
@@ -178,15 +192,24 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
         if getattr(pp, "node", None) is None:
             continue
         mname = _pp_mech(pp)
+        if mname == "APCount":           # a threshold detector of the event layer (apcount.py)
+            continue
         if mname not in specs:
             raise ModelError(f"point process {mname} cannot be simulated by hocx yet",
                              hint=_hint(specs))
         pp_groups.setdefault(mname, []).append(pp)
+    # artificial cells with dynamics of their own (a translated NET_RECEIVE): instances with no
+    # section; NEURON gives them a node of nothing (node 0 here, never read: no current)
+    for cell in getattr(model, "artificial_cells", ()):
+        mname = _pp_mech(cell)
+        spec = specs.get(mname)
+        if spec is not None and getattr(spec, "receive_event", None) is not None:
+            pp_groups.setdefault(mname, []).append(cell)
     for mname, pps in pp_groups.items():
         mech = specs[mname]
-        nodes = [geo.node_of_ref(pp.node) for pp in pps]
+        nodes = [geo.node_of_ref(pp.node) if pp.node is not None else 0 for pp in pps]
         params = {p: np.array([_pp_value(pp, p) for pp in pps]) for p in mech.params}
-        states = {s: np.array([_pp_value(pp, s) for pp in pps]) for s in mech.states}
+        states = {s: np.array([_pp_state(pp, mech, s) for pp in pps]) for s in mech.states}
         pointers = {name: [_pointer_node(geo, pp, name) for pp in pps] for name in mech.pointers}
         blocks.append(MechBlock(mech, nodes, params, states, [pp.hoc_name() for pp in pps], pointers))
     low = Lowered(geo.parent, geo.area, geo.a, geo.b, geo.cm, geo.has_cap, v, blocks, names,
@@ -199,6 +222,10 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
                 pp_index[id(pp)] = (bi, j)
     low.net = lower_net(model, geo, low.blocks, pp_index, pp_objects)
     return low, NodeMap(geo, seg_nodes, end_node, root_node, pp_index, pp_objects)
+
+
+def blk_states(low: Lowered, bi: int) -> tuple:
+    return low.blocks[bi].mech.states
 
 
 def write_back(model, low: Lowered, nm: NodeMap, v: np.ndarray, states: list[dict],
@@ -248,8 +275,15 @@ def write_back(model, low: Lowered, nm: NodeMap, v: np.ndarray, states: list[dic
         for j, pp in enumerate(pps):
             table = getattr(pp, "values", None)
             if isinstance(table, dict):
+                hidden = None
                 for var, arr in values.items():
                     if var in table:
                         table[var] = float(arr[j])
+                    elif var in blk_states(low, bi) and np.ndim(arr) == 1:
+                        if hidden is None:
+                            hidden = getattr(pp, "hidden", None)
+                            if not isinstance(hidden, dict):
+                                continue
+                        hidden[var] = float(arr[j])
     # values changed, the geometry did not (the model keys its geometry on geometry_version)
     model.mark_values_changed()

@@ -23,6 +23,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from . import events, kernel, methods
+from . import netreceive as NR
 from .kernel import mech_env, with_pointers
 from ..spec import Kind, Role
 from ..spec import ions
@@ -31,6 +32,8 @@ from .solver import TreeSolver, tree_levels
 
 #: |v| above this (mV), or NaN, stops a run with a NumericalError.
 RUNAWAY_MV = 1e4
+#: the general event path's carried arrays (hocx.sim.netreceive)
+GEN_KEYS = ("pq_t", "pq_f", "pq_c", "pq_n", "seq", "W", "wt_on", "wt_fl", "gerr")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,30 @@ def global_value(env: Env, name: str, default: float) -> float:
     return float(default)
 
 
+def _tables(mech, cur: dict, env: Env) -> dict:
+    """``mech.tables(globals, celsius)``, with ``dt=`` where the hook takes it (a translated
+    mod's: its TABLE may DEPEND on dt)."""
+    import inspect
+    try:
+        takes_dt = "dt" in inspect.signature(mech.tables).parameters
+    except (TypeError, ValueError):     # a builtin or C callable: the plain signature
+        takes_dt = False
+    if takes_dt:
+        return mech.tables(cur, float(env.celsius), dt=float(env.dt))
+    return mech.tables(cur, float(env.celsius))
+
+
+def _usetable(usetable, mech) -> bool:
+    """Whether ``mech``'s ``usetable`` flag is on (``Env.usetable``: a bool, or flag values by
+    HOC name); a mechanism without the flag uses its tables."""
+    for name, hoc, default in mech.flags:
+        if name == "usetable":
+            if isinstance(usetable, (tuple, list)):
+                return bool(dict(usetable).get(hoc, default))
+            return bool(usetable)
+    return True
+
+
 def env_values(env: Env, mechs=()) -> dict[str, Any]:
     """The per-run scalars and the tables each mechanism in ``mechs`` declares (its ``tables``
     hook, built here on the host from its globals and ``celsius``); all become traced values."""
@@ -67,7 +94,10 @@ def env_values(env: Env, mechs=()) -> dict[str, Any]:
                 tables[m.name] = {}
             else:
                 cur = {k: float(gl.get(f"{k}_{m.name}", x)) for k, x in m.globals.items()}
-                tables[m.name] = m.tables(cur, float(env.celsius))
+                # dt too (hhold's TABLE DEPEND dt: rebuilt when dt changed, NEURON's rule);
+                # a table is not checked while its usetable_<suffix> is 0 (nocmodl's _check_)
+                use = _usetable(env.usetable, m)
+                tables[m.name] = _tables(m, cur, env) if use else {}
     return {
         "dt": float(env.dt),
         "cfac": 0.001 * cj,
@@ -96,14 +126,36 @@ def _np(lst):
     return [{k: np.asarray(x, dtype=np.float64) for k, x in d.items()} for d in lst]
 
 
-def initial_states(low: Lowered, v: np.ndarray, env: Env) -> list[dict[str, np.ndarray]]:
+def initial_states(low: Lowered, v: np.ndarray, env: Env, sends: list | None = None
+                   ) -> list[dict[str, np.ndarray]]:
     """finitialize's INITIAL pass in type order at voltage ``v`` (ions first:
-    :func:`hocx.sim.kernel.initialize`); returns states per block."""
+    :func:`hocx.sim.kernel.initialize`); returns states per block.  ``sends``: a list that
+    receives (block index, [(mask, delay, flag), ...]) of INITIAL blocks that call net_send."""
     P = pack_params(low, env)
     S0 = [{k: jnp.asarray(x) for k, x in blk.states.items()} for blk in low.blocks]
-    S = kernel.initialize(host_layout(low), [b.mech for b in low.blocks], env.usetable,
+    mechs = [b.mech for b in low.blocks]
+    if sends is not None:
+        mechs = [_capture_sends(m, bi, sends) for bi, m in enumerate(mechs)]
+    S = kernel.initialize(host_layout(low), mechs, env.usetable,
                           jnp.asarray(v, dtype=jnp.float64), S0, P, steadystate=_steadystate())
     return _np(S)
+
+
+def _capture_sends(mech, bi: int, sends: list):
+    """``mech`` whose INITIAL's ``"__sends"`` (net_send in INITIAL) go into ``sends``."""
+    f = mech.initial
+    if f is None:
+        return mech
+
+    def initial(xp, p, s, v, env):
+        out = dict(f(xp, p, s, v, env))
+        snd = out.pop("__sends", None)
+        if snd:
+            sends.append((bi, list(snd)))
+        return out
+
+    import dataclasses
+    return dataclasses.replace(mech, initial=initial)
 
 
 def _steadystate():
@@ -283,7 +335,9 @@ class Program:
         self.links, ion_arrays = low.ion_plan()
         self.net = low.net
         self.ring = low.net.ring if low.net is not None else 0
-        self.nspk = len(low.net.rec_det) if low.net is not None else 0
+        self.gen = low.net.gen if low.net is not None else None
+        self.nspk = (len(low.net.rec_det) if low.net is not None else 0) + (
+            len(self.gen.rec_em) if self.gen is not None else 0)
         groups, perm = self._plan_record(self.record)
         self._groups = [k for k, _ in groups]
         # index arrays are run-time arguments, not constants baked into the program
@@ -300,6 +354,9 @@ class Program:
             "net": low.net.indices() if low.net is not None else {},
         })
         self.compiles = 0
+        #: general NET_RECEIVE delivery rounds per step: None (until done) or a fixed count
+        #: (training sets one: reverse-mode needs fixed-length loops)
+        self.event_rounds = None
         self._chunk_fn = jax.jit(self._run_chunk, static_argnums=(5,))
 
     # -- recording plan: gather each source group by one index array, then permute -----
@@ -339,8 +396,23 @@ class Program:
         v, S, t = state["v"], state["s"], state["t"]
         net_state, spikes = {}, jnp.zeros((0,))
         if self.net is not None:
+            gen = self.gen
+            above = None
+            if gen is not None:      # general NET_RECEIVE: exact times, per-instance queues
+                ctx = NR.Ctx(gen, self.mechs, self.usetable, P, T["nodes"], T["ptr"],
+                             rounds=self.event_rounds)
+                gst = {k: state[k] for k in GEN_KEYS}
+                gst = NR.insert_external(jnp, gen, gst, X, state["ep"], i)
+                above_fn = lambda vv: (vv[T["net"]["det_node"]] - P["net"]["thresh"]) > 0.0
+                gst, S, v, espk, above = NR.step_events(
+                    jnp, ctx, gst, S, state.get("a"), v, t, 0.5 * P["dt"], above_fn,
+                    state["flags"], events.SPIKE_OFFSET)
             W, net_state, spikes = events.deliver(jnp, lax, state, v, t, P["net"], T["net"], X, i,
-                                                  self.ring)
+                                                  self.ring, above)
+            if gen is not None:
+                net_state = {**net_state, **gst}
+                rec = jnp.asarray(gen.rec_em)
+                spikes = jnp.concatenate([spikes, jnp.where(espk[1][rec] > 0, espk[0][rec], -1.0)])
             S = events.receive_all(jnp, self.net.recv, self.mechs, P["blocks"], S, W)
         lay = NodeLayout(T, self.solver, self.gather_children, self.links)
         v, S2, t, A = kernel.advance(lay, self.mechs, self.usetable, v, S, t, P, T["parent"])

@@ -17,7 +17,9 @@ What NEURON does, and this module repeats (eion.cpp, nocmodl's generated nrn_cur
 * after its BREAKPOINT (evaluated at v) its written currents are added to the ion totals
   (point processes: ×100/area, nA → mA/cm2) and concentrations written in BREAKPOINT stored;
 * after its state update (and its INITIAL) a concentration STATE is stored into the ion; in
-  INITIAL a write is followed by nrn_wrote_conc (einit → e by Nernst at that node).
+  INITIAL a write is followed by nrn_wrote_conc (einit → e by Nernst at that node);
+* secondorder = 2: the writers' ``diX/dv`` are summed too (``_diXdv``) and after the voltage
+  solve ``iX += diX/dv · Δv`` (:func:`hocx.sim.kernel.second_order_cur`).
 
 :class:`IonLink` is the static part of one (mechanism, ion) pair; its index arrays (``map``:
 user instance → ion instance; ``inv``/``mask``: ion instance → user instance, density users
@@ -70,8 +72,10 @@ def plan(blocks) -> tuple[list[list[IonLink]], list[list[dict]]]:
                 point = mech.kind is not Kind.DENSITY
                 concs = tuple(w for w in use.write if names.field(w) in ("ci", "co", "e"))
                 cur = tuple(w for w in use.write if names.field(w) == "cur")
-                reads = tuple(r for r in use.read if names.field(r) is not None
-                              and r not in cur)
+                # a current both READ and WRITTEN (cabpump's ``ica``) is read as well:
+                # nocmodl loads ``ica = _ion_ica`` before BREAKPOINT (the lower-type writers'
+                # sum) and before the state update (the step's total)
+                reads = tuple(r for r in use.read if names.field(r) is not None)
                 arr = {"map": m}
                 if not point:
                     inv = np.full(len(ion_nodes), blk.count, dtype=np.int64)
@@ -143,8 +147,19 @@ def read(lay, links, arrs, ION, p, s, names_in_s=True, concs_in_s=False):
     return p, s
 
 
-def add_currents(lay, links, arrs, ION, asg, shape, pfac_nodes):
-    """Add the written currents (from BREAKPOINT at v) into the ion totals."""
+def is_didv(key: str) -> bool:
+    return key.startswith("_d") and key.endswith("dv")
+
+
+def didv_of(key: str) -> str:
+    """``"_dicadv"`` -> ``"ica"``."""
+    return key[2:-2]
+
+
+def add_currents(lay, links, arrs, ION, asg, shape, pfac_nodes, asg1=None):
+    """Add the written currents (from BREAKPOINT at v) into the ion totals; with ``asg1``
+    (BREAKPOINT at v + 0.001: secondorder = 2) also their ``diX/dv`` into ``_diXdv``
+    (nocmodl's ``_ion_dicadv += (_dica - ica)/.001``)."""
     for link, arr in zip(links, arrs):
         if not link.currents:
             continue
@@ -155,6 +170,14 @@ def add_currents(lay, links, arrs, ION, asg, shape, pfac_nodes):
                 vals[c] = vals[c].at[arr["map"]].add(x * pfac_nodes)
             else:
                 vals[c] = vals[c] + lay.take(x, arr["inv"])
+            if asg1 is not None:
+                key = f"_d{c}dv"
+                dx = (lay.fit(asg1[c], shape) - x) / 0.001
+                acc = vals.get(key, 0.0 * vals[c])
+                if link.point:
+                    vals[key] = acc.at[arr["map"]].add(dx * pfac_nodes)
+                else:
+                    vals[key] = acc + lay.take(dx, arr["inv"])
         ION[link.ion_block] = vals
     return ION
 

@@ -29,6 +29,15 @@ def with_pointers(p: dict, pointers: dict, v):
     return {**p, **{name: v[idx] for name, idx in pointers.items()}}
 
 
+#: the static flag (in ``usetable``'s flag tuple) that says secondorder = 2
+SECONDORDER2 = "secondorder"
+
+
+def second_order_two(usetable) -> bool:
+    """Whether the static flags say secondorder = 2 (the ion current correction)."""
+    return isinstance(usetable, (tuple, list)) and dict(usetable).get(SECONDORDER2) == 2.0
+
+
 def mech_env(E: dict, mech, usetable) -> dict:
     """What ``mech``'s functions read in ``env``: ``dt``, ``celsius``, the tables it declares
     (built by :func:`hocx.sim.integrator.env_values`) and its static flags.  ``usetable``:
@@ -42,6 +51,8 @@ def mech_env(E: dict, mech, usetable) -> dict:
     env = {"dt": E["dt"], **E["tables"].get(mech.name, {}), **flags}
     if "celsius" in E:
         env["celsius"] = E["celsius"]
+    if "vfac" in E:     # 2 with secondorder: derivimplicit/sparse/euler take two half steps
+        env["vfac"] = E["vfac"]
     return env
 
 
@@ -108,17 +119,21 @@ def current_pass(lay: Layout, mechs, usetable, v, S, t, P):
                 jnp, mech, S[bi], P["blocks"][bi], P).items()}
             A.append({})
             continue
+        if mech.current is None:         # an ARTIFICIAL_CELL: no current, no node of its own
+            A.append({})
+            continue
         menv = mech_env(P, mech, usetable)
         links, arrs = _links(lay, bi)
         p, s = with_pointers(P["blocks"][bi], lay.ptr[bi], v), S[bi]
         p, s = ions.read(lay, links, arrs, ION, p, s)
-        i1, _ = mech.current(jnp, p, s, vi + 0.001, t, menv)
+        i1, asg1 = mech.current(jnp, p, s, vi + 0.001, t, menv)
         i0, asg = mech.current(jnp, p, s, vi, t, menv)
         g = (i1 - i0) / 0.001
         A.append({k: _fit_state(lay, x, vi.shape) for k, x in asg.items()})
         if links:
             pf = _pfac(P, nodes) if mech.kind is not Kind.DENSITY else None
-            ION = ions.add_currents(lay, links, arrs, ION, asg, vi.shape, pf)
+            ION = ions.add_currents(lay, links, arrs, ION, asg, vi.shape, pf,
+                                    asg1 if second_order_two(usetable) else None)
             ION, _ = ions.store(lay, links, arrs, ION, asg, vi.shape, "assigned")
             if any(link.conc_states for link in links):
                 S[bi] = {**S[bi], **{c: s[c] for link in links for c in link.conc_states}}
@@ -138,6 +153,23 @@ def current_pass(lay: Layout, mechs, usetable, v, S, t, P):
         if mech.kind is Kind.ION:
             S[bi], A[bi] = _split_ion(mech, ION[bi])
     return rhs, d, A, S, ION
+
+
+def second_order_cur(lay, mechs, ION, A, delta):
+    """secondorder = 2 (eion.cpp's second_order_cur): every ion's total current
+    ``iX += diX/dv · Δv`` with the Δv of the solve (before v += 2Δv); the state update and the
+    recorded ``iX`` see the corrected value."""
+    ION, A = dict(ION), list(A)
+    for bi, mech in enumerate(mechs):
+        if mech.kind is not Kind.ION or bi not in ION:
+            continue
+        vals = dict(ION[bi])
+        for cur in [k for k in vals if ions.is_didv(k)]:
+            c = ions.didv_of(cur)
+            vals[c] = vals[c] + vals[cur] * lay.fit(delta[lay.nodes[bi]], vals[c].shape)
+            A[bi] = {**A[bi], c: vals[c]}
+        ION[bi] = vals
+    return ION, A
 
 
 def _fit_state(lay, x, shape):
@@ -171,7 +203,10 @@ def advance(lay: Layout, mechs, usetable, v, S, t, P, parent):
     d = d - b
     rhs = lay.axial(rhs, a * dv)
     d = lay.axial(d, -a)
-    v = v + P["vfac"] * lay.solve(d, rhs, a, b)
+    delta = lay.solve(d, rhs, a, b)
+    if second_order_two(usetable):
+        ION, A = second_order_cur(lay, mechs, ION, A, delta)
+    v = v + P["vfac"] * delta
     t = t + h
     S2 = []
     for bi, mech in enumerate(mechs):

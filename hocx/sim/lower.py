@@ -149,11 +149,13 @@ def describe_change(old: tuple | None, new: tuple) -> str:
                 if o.get(k) != n.get(k):
                     reasons.append(f"{k} changed ({_num(o.get(k))} -> {_num(n.get(k))})")
         else:
-            reasons.append(f"usetable_hh changed ({_num(otab)} -> {_num(ntab)})")
+            reasons.append(f"usetable (every TABLE's usetable_<suffix>) changed "
+                           f"({_num(otab)} -> {_num(ntab)})")
     return "; ".join(reasons) or "structure changed"
 
 
 def _num(x) -> str:
-    if isinstance(x, tuple):
-        x = dict(x).get("usetable_hh", 1.0)
+    if isinstance(x, tuple):          # the flags by HOC name: all on, all off, or mixed
+        vals = {float(v) for _k, v in x}
+        x = vals.pop() if len(vals) == 1 else None
     return "?" if x is None else f"{float(x):g}"

@@ -18,6 +18,9 @@ voltage solve, with the new v:
   CONSERVE rows, Newton with nocmodl's Jacobian, one step when the scheme is linear
   (:func:`hocx.sim.newton.sparse_newton`; the spec's ``kinetic``).
 
+secondorder (``env["vfac"]`` = 2): derivimplicit, sparse and euler take dt/2 and then
+``s += (dt/2)·s'`` as nocmodl's nrn_state does; cnexp ignores it.
+
 :func:`stepper` gives the new states only; :func:`solver` gives ``(states, assigned)`` where
 ``assigned`` holds the other variables the block assigns (``influx`` of a DERIVATIVE,
 ``cai = ca[0]`` in a KINETIC block), evaluated at the new states as NEURON leaves them (the
@@ -74,8 +77,13 @@ def stepper(mech: MechSpec) -> Callable | None:
         deriv = mech.derivative
 
         def step(xp, p, s, v, env):
-            ds = deriv(xp, p, s, v, env)
-            return {**s, **{k: euler(s[k], dx, env["dt"]) for k, dx in ds.items()}}
+            so, h, envh = _half(env)
+            ds = deriv(xp, p, s, v, envh)
+            if so is None:
+                return {**s, **{k: euler(s[k], dx, env["dt"]) for k, dx in ds.items()}}
+            # secondorder: nocmodl's euler with dt/2, then s += (dt/2)·s' once more
+            return {**s, **{k: xp.where(so > 0, euler(euler(s[k], dx, h), dx, h),
+                                        euler(s[k], dx, env["dt"])) for k, dx in ds.items()}}
         return step
     if mech.method in ("derivimplicit", "sparse"):
         solve = solver(mech)
@@ -85,6 +93,22 @@ def stepper(mech: MechSpec) -> Callable | None:
         return step
     raise ModelError(f"{mech.name}: METHOD {mech.method} is not supported by hocx yet",
                      hint="supported: " + ", ".join(METHODS))
+
+
+def _half(env):
+    """secondorder (``env["vfac"]`` = 2): nocmodl's nrn_state of derivimplicit / sparse /
+    euler runs with ``dt *= 0.5`` and then adds ``dt·s'`` (the halved dt).  Returns
+    (``vfac − 1`` or None without secondorder information, the halved dt, env with it)."""
+    vfac = env.get("vfac")
+    if vfac is None:
+        return None, env["dt"], env
+    h = env["dt"] / vfac
+    return vfac - 1.0, h, {**env, "dt": h}
+
+
+def _second_half(xp, so, h, x, dx):
+    """``x + (dt/2)·dx`` where secondorder is on (``so`` = 1), else ``x`` itself."""
+    return xp.where(so > 0, x + h * dx, x)
 
 
 def _names(mech: MechSpec, keys) -> tuple:
@@ -139,8 +163,12 @@ def solver(mech: MechSpec) -> Callable:
         where = f"{mech.name}: KINETIC {kin.name} (METHOD sparse)"
 
         def solve(xp, p, s, v, env):
+            so, h, env = _half(env)
             x, extras, ok = newton.sparse_newton(xp, kin, p, s, v, env)
             newton.warn_unconverged(xp, ok, where)
+            if so is not None:      # sparse's Dstate (s − s_old)/dt, then s += dt·Dstate
+                x0 = xp.stack(xp.broadcast_arrays(*[xp.asarray(e) for e in kin.gather(xp, s)]))
+                x = _second_half(xp, so, h, x, (x - x0) / h)
             new = kin.scatter(xp, s, [x[i] for i in range(kin.size)])
             states = {k: new[k] for k in s}
             for k in kin.state_names:
@@ -162,8 +190,12 @@ def solver(mech: MechSpec) -> Callable:
                 cache["names"] = _names(mech, [k for k in probe if k in state_names])
             names = cache["names"]
             unpack = _unpack(names)
+            so, h, env = _half(env)
             x, d, ok = newton.implicit_newton(xp, deriv, names, p, s, v, env, unpack)
             x = _fail_nan(xp, x, ok, where)
+            if so is not None:      # the block run once more at the solution gave s'
+                dx = newton._stack(xp, newton.flatten(d, names), x[0])
+                x = _second_half(xp, so, h, x, dx)
             new = unpack(s, x)
             states = {k: new[k] for k in s}
             extras = {k: val for k, val in d.items() if k not in state_names or k not in dict(names)}

@@ -18,16 +18,19 @@ import numpy as np
 from ..errors import HocError, HocRuntimeError, HocTypeError, ModelError
 from ..spec import Kind, Role
 from ..spec import ions as spec_ions
-from . import ionfuncs
+from . import apcount, ionfuncs, last_globals
 from ..interp.objects import HocObject, as_float
 from .engine import Interrupted, Simulator
 from .from_model import lower_model, write_back
+from .hocevents import HocEvents
 from .integrator import Env, RecSource
+from .kernel import SECONDORDER2
 from .lookahead import MAX_BATCH, MAX_VALUES, Ahead, FullLayout, next_batch
 from .progress import Progress
 from .recording import Recording, resolve
 from .stepcount import continuerun_steps
 from ..interp.plugin_names import CLASSES, SIM_GLOBALS, register, register_startsw
+from .cvode.hocobj import CVode
 
 #: the simulator globals and their NEURON defaults (declared in hocx.interp.plugin_names)
 GLOBALS = SIM_GLOBALS
@@ -50,6 +53,10 @@ def env_flags(interp) -> tuple:
     for spec in interp.model.registry.specs:
         for _, hoc, default in spec.flags:
             out[hoc] = 0.0 if _g_or(interp, hoc, default) == 0 else 1.0
+    if _g_or(interp, "secondorder", 0.0) == 2:
+        # the ion current correction of secondorder = 2 is compiled in only then
+        # (hocx.sim.kernel.second_order_cur); absent otherwise, so other keys stay as they were
+        out[SECONDORDER2] = 2.0
     return tuple(sorted(out.items()))
 
 
@@ -87,9 +94,11 @@ class SimPlugin:
         self._row = None            # device record row at the current state
         self._stdrun_ids = None
         self.native_runs = 0        # continuerun() calls done without the HOC loop
+        self.cvode_control = None   # hocx.sim.cvode.runner.CvodeControl once a CVode exists
         self._ahead: Ahead | None = None      # fadvance() steps computed ahead
         self._last_ahead: Ahead | None = None
         self._ahead_t = None
+        self.hoc_events = HocEvents()       # cvode.event(te, "stmt") in the fixed step (hocevents.py)
 
     @property
     def compiles(self) -> int:
@@ -101,6 +110,8 @@ class SimPlugin:
 
     def _env(self, span=None) -> Env:
         dt = self._g("dt")
+        if self._cvode_on():     # the variable step sets dt to its step size; the fixed step's stays
+            dt = self.engine.env.dt
         if not dt > 0:
             raise HocRuntimeError(f"dt = {dt:g}: the time step must be positive", span)
         so = int(self._g("secondorder"))
@@ -148,8 +159,15 @@ class SimPlugin:
     def _write_back(self) -> None:
         v, states, asg = self.engine.host_state()
         write_back(self.interp.model, self._low, self._nm, v, states, asg)
+        self._last_globals(v, states, asg, self.engine.t)
         self._version = self.interp.model.version
         self.interp.set_global("t", self.engine.t)
+
+    def _last_globals(self, v, states, asg, t) -> None:
+        """GLOBAL ASSIGNED variables (minf_hhx) as the last instance left them (last_globals.py)."""
+        if self._low is not None and self.engine.params is not None:
+            last_globals.store(self.interp, last_globals.hoc_values(
+                self._low, self.engine.params, v, states, asg, self.engine.env, t))
 
     # ---- recordings ------------------------------------------------------------------
     def record(self, vec, pointer, extra, span) -> None:
@@ -199,8 +217,14 @@ class SimPlugin:
         v_init = as_float(args[0]) if args else None
         stage = self.interp.hooks.get("finitialize_stage", lambda typ, v=None: False)
         stage(3, v_init)                       # FInitializeHandler types 3, 0, 1, 2
+        self.hoc_events.clear()                # NEURON clears its event queue here
         _initial_params(self.interp.model)
         stage(0, v_init)
+        if self._no_cell():                    # nothing to simulate: NEURON still sets t
+            self.interp.set_global("t", 0.0)
+            stage(1, v_init)
+            stage(2, v_init)
+            return 1.0
         self.sync(span)
         row = self.engine.finitialize(v_init)
         self.interp.set_global("t", 0.0)
@@ -209,6 +233,8 @@ class SimPlugin:
             self.sync(span)
             row = self.engine.sample_now()
         self._first_samples(row)
+        if self._cvode_on():
+            self.cvode_control.finitialize(span)
         stage(2, v_init)
         return 1.0
 
@@ -226,6 +252,16 @@ class SimPlugin:
 
     def fadvance(self, interp, args, span):
         """One step; consecutive calls are served from a batch computed ahead (lookahead.py)."""
+        if self._cvode_on():
+            self.cvode_control.fadvance(span)
+            return 1.0
+        if self._no_cell():
+            self._empty_steps(1, span)
+            return 1.0
+        if self.hoc_events.pending:          # statement events: step by step, no batches
+            self._settle()
+            self.advance(1, span)
+            return 1.0
         ah = self._ahead
         if ah is not None and self._ahead_valid(span):
             if ah.left:
@@ -262,6 +298,7 @@ class SimPlugin:
         row = ah.take()
         t, v, states, asg = ah.layout.unpack(row)
         write_back(self.interp.model, self._low, self._nm, v, states, asg)
+        self._last_globals(v, states, asg, t)
         self._version = self.interp.model.version
         self.interp.set_global("t", t)
         self._ahead_t = t
@@ -275,6 +312,22 @@ class SimPlugin:
             self.engine.set_state(t, v, states, asg)
 
     def advance(self, nsteps: int, span=None, interactive: bool = False) -> None:
+        """Take ``nsteps`` steps, stopping at the boundaries where ``cvode.event`` statements
+        run (hocevents.py) to run them."""
+        while nsteps > 0:
+            self.sync(span)
+            k = self.hoc_events.steps_to_next(self.engine.t, self.engine.env.dt, nsteps)
+            if k is None:
+                self._advance(nsteps, span, interactive)
+                return
+            self._advance(k, span, interactive)
+            nsteps -= k
+            for stmt, obj in self.hoc_events.take_due(self.engine.t, self.engine.env.dt):
+                self.interp.execute("{" + stmt + "}\n", "<CVode.event>", obj=obj)
+            if _has(self.interp, "stoprun") and self._g("stoprun"):
+                return
+
+    def _advance(self, nsteps: int, span=None, interactive: bool = False) -> None:
         """Take ``nsteps`` steps, then record, write back and update ``t``."""
         if nsteps <= 0:
             return
@@ -327,7 +380,18 @@ class SimPlugin:
                 v is None or _proc_identity(interp, k) is not v for k, v in self._stdrun_ids.items()):
             return 0.0
         tstop = as_float(args[0])
+        if self._no_cell():
+            nstep = max(int(self._g("nstep_steprun")), 1) if _has(interp, "nstep_steprun") else 1
+            dt = self._env(span).dt
+            self._empty_steps(continuerun_steps(self._g("t"), tstop, dt, nstep, span), span)
+            self.native_runs += 1
+            return 1.0
         self.sync(span)
+        if self._cvode_on():
+            using = self._g("using_cvode_") if _has(interp, "using_cvode_") else 0.0
+            self.native_runs += 1
+            self.cvode_control.continuerun(tstop, using != 0, span)
+            return 1.0
         if self._g("using_cvode_") if _has(interp, "using_cvode_") else False:
             return 0.0
         dt = self.engine.env.dt
@@ -336,6 +400,31 @@ class SimPlugin:
         self.native_runs += 1
         self.advance(n, span, interactive=True)
         return 1.0
+
+    def _no_cell(self) -> bool:
+        """No section and no artificial cell: a run only moves t (as in NEURON)."""
+        model = self.interp.model
+        return not model.sections and not getattr(model, "artificial_cells", None)
+
+    def _empty_steps(self, n: int, span=None) -> None:
+        """``n`` fixed steps of an empty model: t advances by dt/2 twice a step, as NEURON's."""
+        h = 0.5 * self._env(span).dt
+        t = self._g("t")
+        for _ in range(n):
+            t = t + h
+            t = t + h
+        self.interp.set_global("t", t)
+
+    def _cvode_on(self) -> bool:
+        return self.cvode_control is not None and self.cvode_control.active
+
+    def adopt_state(self, t: float, v, states, assigned, dt: float | None = None) -> None:
+        """Take a state computed elsewhere (the variable step): engine, model, ``t``, ``dt``."""
+        self.engine.set_state(t, v, states, assigned)
+        self._write_back()
+        self._row = None
+        if dt is not None:
+            self.interp.set_global("dt", float(dt))
 
     def install(self) -> None:
         interp = self.interp
@@ -352,6 +441,7 @@ class SimPlugin:
         interp.hooks["record"] = self.record
         interp.hooks["netcon_event"] = self.netcon_event
         ionfuncs.install(interp)
+        apcount.install(interp)
         register_startsw(interp)
         if "CVode" not in interp.names():
             interp.register_class("CVode", CVode, doc=CLASSES["CVode"])
@@ -372,40 +462,8 @@ def _initial_params(model) -> None:
 
 
 def _no_cvode(interp, args, span):
-    raise HocRuntimeError("variable time step (CVode) is not supported by hocx", span,
-                          hint="hocx integrates with NEURON's fixed-step method; remove cvode_active(1)")
-
-
-class CVode(HocObject):
-    """NEURON's CVode control object; hocx only has the fixed-step method, so it is never active."""
-
-    hoc_class = "CVode"
-    hoc_fields = ("use_local_dt",)
-    hoc_settable = ("use_local_dt",)
-
-    def __init__(self, interp=None, args=None, span=None):
-        super().__init__(interp, args, span)
-        self.use_local_dt = 0.0
-
-    def m_active(self, args, span=None):
-        if args and as_float(args[0]) != 0:
-            _no_cvode(self.interp, args, span)
-        return 0.0
-
-    def m_re_init(self, args, span=None):
-        plugin = getattr(self.interp, "sim", None)
-        if plugin is not None:
-            plugin.fcurrent(self.interp, [], span)
-        return 0.0
-
-    def m_event(self, args, span=None):
-        return 0.0
-
-    def m_simgraph_remove(self, args, span=None):
-        return 0.0
-
-    def m_atol(self, args, span=None):
-        return 0.0
+    raise HocRuntimeError("the local variable time step (cvode_local) is not supported by hocx", span,
+                          hint="use the global variable step, cvode_active(1), or the fixed step")
 
 
 def _alive(vec) -> bool:

@@ -128,6 +128,13 @@ class MechSpec:
     #: ``x' = a + b·x`` (what nocmodl derives symbolically; the translator generates it)
     cnexp_coeffs: Callable[..., dict] | None = None
     after_solve: Callable[..., dict] | None = None
+    #: GLOBAL ASSIGNED variables a step writes (``minf`` of ``rates(v)``) as ``(name, where)``,
+    #: where = "state" (the SOLVE block, run last in a step) or "breakpoint" (reported among
+    #: ``current``'s assigned values): NEURON holds ONE such variable, so HOC reads what its
+    #: last instance computed; ``state_globals(xp, p, s, v, env) -> {name: value}`` runs the
+    #: SOLVE block for the "state" ones (hocx.sim.last_globals)
+    last_globals: tuple = ()
+    state_globals: Callable[..., dict] | None = None
     #: KINETIC (``method == "sparse"``): the reaction system for the sparse solver
     #: (:class:`hocx.spec.kinetic.KineticSpec`); ``derivative`` still gives F/vol per state
     kinetic: Any = None
@@ -138,6 +145,18 @@ class MechSpec:
     initial_solve: str | None = None
     receive: Callable[..., dict] | None = None
     init_params: Callable[..., dict] | None = None
+    #: NET_RECEIVE of a translated mod (NMODL II, /work/notes/NMODL2_CONTRACT.md): the
+    #: argument names (``("weight", "R", "u", "tsyn")``; ``net_receive`` is their count),
+    #: ``receive_event(xp, p, s, args, flag, t, v, env) -> dict`` (keys "s", "a", "args",
+    #: "v", "sends", "events", "moves", "watch"), ``receive_init(xp, p, s, args, t, env) ->
+    #: args`` (its INITIAL block; None: none), ``watches``: per WATCH site ``(cond, flag)``
+    #: with ``cond(xp, p, s, v, env)`` nocmodl's ``_watch_cond`` value (> 0: true), and
+    #: ``additive_receive``: the block only adds weight multiples to STATEs (ExpSyn-like)
+    net_receive_args: tuple[str, ...] = ()
+    receive_event: Callable[..., dict] | None = None
+    receive_init: Callable[..., Any] | None = None
+    watches: tuple = ()
+    additive_receive: bool = False
     #: ``tables(globals, celsius) -> dict`` of step-wide values (host side), None: none
     tables: Callable[[dict, float], dict] | None = None
     #: the mechanism's GLOBAL values (name -> default), passed to ``tables``

@@ -17,6 +17,7 @@ from typing import Iterator
 from lark import Token
 
 from ..errors import HocSyntaxError, Span
+from .fastnew import make_token
 
 KEYWORDS = {
     "proc": "K_PROC", "func": "K_FUNC", "obfunc": "K_OBFUNC", "iterator": "K_ITERATOR",
@@ -54,8 +55,26 @@ _ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
 def _tok(type_: str, value, line: int, col: int, end_line: int, end_col: int, pos: int) -> Token:
-    return Token(type_, value, start_pos=pos, line=line, column=col, end_line=end_line,
-                 end_column=end_col, end_pos=pos)
+    return make_token(type_, value, line, col, end_line, end_col, pos)
+
+
+# first-character classes of the tokenizer's dispatch (ASCII only; anything else takes
+# the general path, in the order of checks language.md §1.2 gives)
+_WS, _NLC, _DIGIT, _ALPHA, _OPC, _SLASH, _DOTC, _OTHER = range(8)
+_CLASS: dict[str, int] = {}
+for _c in " \t\f\v":
+    _CLASS[_c] = _WS
+_CLASS["\n"] = _NLC
+for _c in "0123456789":
+    _CLASS[_c] = _DIGIT
+for _c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_":
+    _CLASS[_c] = _ALPHA
+for _c in set("".join(s for s, _ in OPERATORS)) - {"/", "."}:
+    _CLASS[_c] = _OPC
+_CLASS["/"] = _SLASH
+_CLASS["."] = _DOTC
+del _c
+_WS_RUN = re.compile(r"[ \t\f\v]+")
 
 
 def tokenize(text: str, origin: str = "<string>", line: int = 1, hx: bool = False) -> Iterator[Token]:
@@ -65,6 +84,11 @@ def tokenize(text: str, origin: str = "<string>", line: int = 1, hx: bool = Fals
     line_start = 0
     kw = dict(KEYWORDS, **HX_KEYWORDS) if hx else KEYWORDS
     last_type = "NL"
+    mk = make_token
+    cls_of = _CLASS.get
+    name_match = _NAME.match
+    number_match = _NUMBER.match
+    ws_match = _WS_RUN.match
 
     def err(msg: str, at: int, incomplete: bool = False) -> HocSyntaxError:
         span = Span(origin, line, at - line_start + 1)
@@ -73,55 +97,13 @@ def tokenize(text: str, origin: str = "<string>", line: int = 1, hx: bool = Fals
 
     while i < n:
         c = text[i]
+        k = cls_of(c, _OTHER)
+        if k == _WS:
+            i = ws_match(text, i).end()
+            continue
         col = i - line_start + 1
-        if c == " " or c == "\t" or c == "\f" or c == "\v":
-            i += 1
-            continue
-        if c == "\\" and i + 1 < n and text[i + 1] == "\n":      # line continuation
-            i += 2
-            line += 1
-            line_start = i
-            continue
-        if c == "\x1a":                    # DOS end-of-file mark: nrniv stops reading
-            break
-        if c == "\n":
-            yield _tok("NL", "\n", line, col, line, col + 1, i)
-            last_type = "NL"
-            i += 1
-            line += 1
-            line_start = i
-            continue
-        if c == "/" and text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j          # the newline itself becomes the NL token
-            continue
-        if c == "/" and text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            if j < 0:
-                raise err("unterminated comment", i, incomplete=True)
-            k = text.count("\n", i, j)
-            if k:
-                line += k
-                line_start = text.rfind("\n", i, j) + 1
-            i = j + 2
-            continue
-        if c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
-            m = _NUMBER.match(text, i)
-            s = m.group(0)
-            j = m.end()
-            if j < n and (text[j].isalpha() or text[j] == "_"):
-                raise err(f"a number cannot run into a name ('{text[i:j + 1]}')", j)
-            mant = re.sub(r"[eE][+-]?$", "", s)
-            try:
-                val = float(mant)
-            except ValueError:  # pragma: no cover - regex guarantees a number
-                raise err(f"bad number '{s}'", i)
-            yield _tok("NUMBER", val, line, col, line, col + len(s), i)
-            last_type = "NUMBER"
-            i = j
-            continue
-        if c.isalpha() or c == "_":
-            m = _NAME.match(text, i)
+        if k == _ALPHA:
+            m = name_match(text, i)
             s = m.group(0)
             if len(s) > 255:
                 raise err(f"Name too long: {s[:40]}...", i)
@@ -131,67 +113,132 @@ def tokenize(text: str, origin: str = "<string>", line: int = 1, hx: bool = Fals
                 # the line as its topic (headless it does nothing)
                 j = text.find("\n", i)
                 j = n if j < 0 else j
-                yield _tok("K_HELP", text[i:j], line, col, line, col + (j - i), i)
+                yield mk("K_HELP", text[i:j], line, col, line, col + (j - i), i)
                 last_type = "K_HELP"
                 i = j
                 continue
-            yield _tok(t, s, line, col, line, col + len(s), i)
+            yield mk(t, s, line, col, line, col + len(s), i)
             last_type = t
             i = m.end()
             continue
-        if c == '"':
-            j = i + 1
-            out = []
-            sline, scol = line, col
-            while True:
-                if j >= n:
-                    raise err("missing quote", i, incomplete=True)
-                ch = text[j]
-                if ch == '"':
-                    break
-                if ch == "\n":
-                    raise err("missing quote", i)
-                if ch == "\\" and j + 1 < n:
-                    nx = text[j + 1]
-                    if nx == "\n":
-                        out.append("\n")
-                        line += 1
-                        line_start = j + 2
-                    else:
-                        out.append(_ESCAPES.get(nx, nx))
-                    j += 2
-                    continue
-                out.append(ch)
-                j += 1
-            yield _tok("STRING", "".join(out), sline, scol, line, j - line_start + 2, i)
-            last_type = "STRING"
-            i = j + 1
+        if k == _OPC:
+            two = text[i:i + 2]
+            t = _OP2.get(two)
+            if t is not None:
+                yield mk(t, two, line, col, line, col + 2, i)
+                last_type = t
+                i += 2
+                continue
+            t = _OP1.get(c)
+            if t is not None:
+                yield mk(t, c, line, col, line, col + 1, i)
+                last_type = t
+                i += 1
+                continue
+            raise err(f"unexpected character {c!r}", i)
+        if k == _NLC:
+            yield mk("NL", "\n", line, col, line, col + 1, i)
+            last_type = "NL"
+            i += 1
+            line += 1
+            line_start = i
             continue
-        if c == "$":
-            m = _DOLLAR.match(text, i)
-            if not m:
-                raise err("strange $...", i)
-            kind = {None: "DOLLAR", "&": "DOLLAR_P", "o": "DOLLAR_O", "s": "DOLLAR_S"}[m.group(1)]
-            idx = m.group(2)
-            if idx != "i" and int(idx) < 1:
-                raise err("strange $...", i)
+        if k == _SLASH:
+            if text.startswith("//", i):
+                j = text.find("\n", i)
+                i = n if j < 0 else j          # the newline itself becomes the NL token
+                continue
+            if text.startswith("/*", i):
+                j = text.find("*/", i + 2)
+                if j < 0:
+                    raise err("unterminated comment", i, incomplete=True)
+                nl = text.count("\n", i, j)
+                if nl:
+                    line += nl
+                    line_start = text.rfind("\n", i, j) + 1
+                i = j + 2
+                continue
+        if k == _DIGIT or (k == _DOTC and i + 1 < n and text[i + 1].isdigit()) or (
+                k == _OTHER and c.isdigit()):
+            m = number_match(text, i)
+            if m is None:                      # a non-ASCII digit such as '²'
+                raise err(f"unexpected character {c!r}", i)
             s = m.group(0)
-            yield _tok(kind, idx, line, col, line, col + len(s), i)
-            last_type = kind
-            i = m.end()
+            j = m.end()
+            if j < n and (text[j].isalpha() or text[j] == "_"):
+                raise err(f"a number cannot run into a name ('{text[i:j + 1]}')", j)
+            last = s[-1]
+            mant = s[:-1] if last in "eE" else s[:-2] if last in "+-" else s
+            try:
+                val = float(mant)
+            except ValueError:  # pragma: no cover - regex guarantees a number
+                raise err(f"bad number '{s}'", i)
+            yield mk("NUMBER", val, line, col, line, col + len(s), i)
+            last_type = "NUMBER"
+            i = j
             continue
+        if k == _OTHER:
+            if c == "\\" and i + 1 < n and text[i + 1] == "\n":      # line continuation
+                i += 2
+                line += 1
+                line_start = i
+                continue
+            if c == "\x1a":                    # DOS end-of-file mark: nrniv stops reading
+                break
+            if c == '"':
+                j = i + 1
+                out = []
+                sline, scol = line, col
+                while True:
+                    if j >= n:
+                        raise err("missing quote", i, incomplete=True)
+                    ch = text[j]
+                    if ch == '"':
+                        break
+                    if ch == "\n":
+                        raise err("missing quote", i)
+                    if ch == "\\" and j + 1 < n:
+                        nx = text[j + 1]
+                        if nx == "\n":
+                            out.append("\n")
+                            line += 1
+                            line_start = j + 2
+                        else:
+                            out.append(_ESCAPES.get(nx, nx))
+                        j += 2
+                        continue
+                    out.append(ch)
+                    j += 1
+                yield mk("STRING", "".join(out), sline, scol, line, j - line_start + 2, i)
+                last_type = "STRING"
+                i = j + 1
+                continue
+            if c == "$":
+                m = _DOLLAR.match(text, i)
+                if not m:
+                    raise err("strange $...", i)
+                kind = {None: "DOLLAR", "&": "DOLLAR_P", "o": "DOLLAR_O", "s": "DOLLAR_S"}[m.group(1)]
+                idx = m.group(2)
+                if idx != "i" and int(idx) < 1:
+                    raise err("strange $...", i)
+                s = m.group(0)
+                yield mk(kind, idx, line, col, line, col + len(s), i)
+                last_type = kind
+                i = m.end()
+                continue
+            raise err(f"unexpected character {c!r}", i)
+        # '/' and '.' as operators
         two = text[i:i + 2]
-        if two in _OP2:
-            yield _tok(_OP2[two], two, line, col, line, col + 2, i)
-            last_type = _OP2[two]
+        t = _OP2.get(two)
+        if t is not None:
+            yield mk(t, two, line, col, line, col + 2, i)
+            last_type = t
             i += 2
             continue
-        if c in _OP1:
-            yield _tok(_OP1[c], c, line, col, line, col + 1, i)
-            last_type = _OP1[c]
-            i += 1
-            continue
-        raise err(f"unexpected character {c!r}", i)
+        t = _OP1[c]
+        yield mk(t, c, line, col, line, col + 1, i)
+        last_type = t
+        i += 1
     if last_type != "NL":
         col = i - line_start + 1
-        yield _tok("NL", "", line, col, line, col, i)
+        yield mk("NL", "", line, col, line, col, i)

@@ -6,11 +6,14 @@ what each NAME is *right before parsing that item*, parses it with lark LALR
 (``grammar/hoc.lark``) and yields the typed AST.  The caller executes each
 item before asking for the next one, so declarations change how later text
 parses and a syntax error on line N leaves lines 1..N-1 executed -- just as
-nrniv's yacc parser does.
+nrniv's yacc parser does.  Within an item the parser pulls its tokens one at a time
+(``parse_stream``), so the first error in the text is the one reported and a bad token
+early in a huge line costs nothing for the rest of it.  lark's tables and rule callbacks
+are run by :mod:`.lalr`'s loop (identical results, a fraction of the time).
 """
 from __future__ import annotations
 
-from typing import Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedToken, VisitError
@@ -19,6 +22,7 @@ from lark.lexer import Lexer
 from .. import _resources
 from ..errors import HocError, HocSyntaxError, Span
 from . import ast as A
+from .lalr import fast_parser
 from .lexer import tokenize
 from .tables import build_parser
 from .transform import Callbacks, ToAst
@@ -81,6 +85,21 @@ def lark_parser() -> Lark:
     return _LARK
 
 
+_FAST: Callable[[list[Token]], A.Node] | None = None
+
+
+def fast_parse() -> Callable[[list[Token]], A.Node]:
+    """The parse function: lark's tables and callbacks run by :mod:`.lalr` (same results)."""
+    global _FAST
+    if _FAST is None:
+        parser = lark_parser()
+        try:
+            _FAST = fast_parser(parser)
+        except (AttributeError, KeyError, TypeError, ValueError):   # a lark whose insides differ
+            _FAST = parser.parse
+    return _FAST
+
+
 def split_items(tokens: Iterator[Token]) -> Iterator[list[Token]]:
     """Group raw tokens into top-level items: each ends with an NL outside braces."""
     item: list[Token] = []
@@ -107,14 +126,21 @@ def classify(item: list[Token], symbols: Symbols, origin: str, lines: list[str])
     ``strdef`` declares at parse time, and ``local``/``localobj`` names shadow
     other kinds for the rest of a definition.
     """
-    out: list[Token] = []
+    return list(classify_stream(item, symbols, origin, lines))
+
+
+def classify_stream(item: Iterable[Token], symbols: Symbols, origin: str,
+                    lines: list[str]) -> Iterator[Token]:
+    """:func:`classify` one token at a time, as the parser pulls them."""
     local_kind: dict[str, str] = {}
-    in_def = bool(item) and item[0].type in _DEF_KEYWORDS
+    in_def = None
     decl: str | None = None          # "local" | "localobj" | "strdef" while reading a name list
     expect_name = False
     prev = None
     for tok in item:
         t = tok.type
+        if in_def is None:
+            in_def = t in _DEF_KEYWORDS
         if t == "NAME":
             name = tok.value
             if decl is not None and not expect_name:
@@ -152,9 +178,8 @@ def classify(item: list[Token], symbols: Symbols, origin: str, lines: list[str])
             expect_name = True
         else:
             decl = None
-        out.append(tok)
+        yield tok
         prev = tok
-    return out
 
 
 def _mech_hint(symbols: Symbols, name: str) -> str | None:
@@ -178,10 +203,15 @@ def _mech_hint(symbols: Symbols, name: str) -> str | None:
 
 def parse_tokens(tokens: list[Token], origin: str, lines: list[str]) -> A.Node:
     """Parse one classified top-level item into its AST node."""
-    parser = lark_parser()
+    return _parse(tokens, tokens, origin, lines)
+
+
+def _parse(feed: Iterable[Token], tokens: list[Token], origin: str, lines: list[str]) -> A.Node:
+    """Parse the tokens ``feed`` gives; ``tokens`` holds (at least) those it has given."""
+    parse = fast_parse()
     _BUILDER.origin, _BUILDER.lines = origin, lines
     try:
-        return parser.parse(tokens)
+        return parse(feed)
     except UnexpectedToken as e:
         if e.token.type != "$END":
             prev = next((tokens[i - 1] for i, t in enumerate(tokens) if t is e.token and i > 0), None)
@@ -225,9 +255,47 @@ def parse_items(text: str, origin: str = "<string>", symbols: Symbols | None = N
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if first_line != 1:
         lines = [""] * (first_line - 1) + lines
-    for item in split_items(tokenize(text, origin, line=first_line, hx=hx)):
-        toks = classify(item, symbols, origin, lines)
-        yield parse_tokens(toks, origin, lines)
+    for node, _last in parse_stream(tokenize(text, origin, line=first_line, hx=hx),
+                                    symbols, origin, lines):
+        yield node
+
+
+def parse_stream(raw: Iterator[Token], symbols: Symbols, origin: str,
+                 lines: list[str]) -> Iterator[tuple[A.Node, Token]]:
+    """``(node, last token)`` for each top-level item of the raw token stream ``raw``.
+
+    Each item's tokens are classified and pulled by the parser as it goes, so a syntax
+    error early in a long line stops there (as nrniv's yacc does) instead of tokenizing
+    the rest of the item first; the next item is read only when the caller asks for it.
+    """
+    while True:
+        first = next(raw, None)
+        if first is None:
+            return
+        seen: list[Token] = []
+        feed = classify_stream(_item_tokens(first, raw, seen), symbols, origin, lines)
+        node = _parse(feed, seen, origin, lines)
+        yield node, seen[-1]
+
+
+def _item_tokens(first: Token, raw: Iterator[Token], seen: list[Token]) -> Iterator[Token]:
+    """The raw tokens of one top-level item (see :func:`split_items`), from ``first`` on;
+    each is also appended to ``seen``."""
+    depth = 0
+    tok = first
+    while True:
+        seen.append(tok)
+        yield tok
+        t = tok.type
+        if t == "LBRACE":
+            depth += 1
+        elif t == "RBRACE":
+            depth -= 1
+        elif t == "NL" and depth <= 0:
+            return
+        tok = next(raw, None)
+        if tok is None:
+            return
 
 
 def parse_text(text: str, origin: str = "<string>", symbols: Symbols | None = None,

@@ -16,6 +16,7 @@ from lark import Token
 
 from ..errors import HocSyntaxError, Span
 from . import ast as A
+from .fastnew import make_span, node_factory
 
 _KIND = {
     "N_VAR": "var", "N_OBJ": "obj", "N_STR": "str", "N_FUNC": "func", "N_BFUNC": "bfunc",
@@ -43,18 +44,54 @@ def _lvalue_ok(e) -> bool:
     return isinstance(e, (A.Name, A.SecProp, A.RangeVar, A.Arg, A.Member, A.MemberCall))
 
 
-class Meta:
-    """Where a rule's text lies, worked out from its children (tokens and AST nodes)."""
+_Node = A.Node
+# the nodes made most often, built without the frozen dataclass __init__ (same objects)
+_Num = node_factory(A.Num, "span", "value")
+_Str = node_factory(A.Str, "span", "value")
+_Name = node_factory(A.Name, "span", "name", "kind", "indices")
+_Call = node_factory(A.Call, "span", "name", "kind", "args")
+_BinOp = node_factory(A.BinOp, "span", "op", "left", "right")
+_Assign = node_factory(A.Assign, "span", "op", "target", "value")
+_ExprStmt = node_factory(A.ExprStmt, "span", "expr")
 
-    __slots__ = ("empty", "line", "column", "end_line", "end_column")
 
-    def __init__(self, children: list):
-        first = _first(children)
-        last = _last(children)
-        self.empty = first is None
-        if first is not None:
-            self.line, self.column = first
-            self.end_line, self.end_column = last
+def span_of(origin: str, children: list) -> Span:
+    """Where a rule's text lies, worked out from its children (tokens and AST nodes):
+    from the first child with a position to the end of the last one; ``line 0`` when
+    none has one.  (The loops of :func:`_first`/:func:`_last`, unrolled for the common
+    kinds of child.)"""
+    for c in children:
+        if isinstance(c, Token):
+            if c.line is None:
+                continue
+            line, col = c.line, c.column
+            break
+        if isinstance(c, _Node):
+            sp = c.span
+            if not sp.line:
+                continue
+            line, col = sp.line, sp.col
+            break
+        p = _first(c)
+        if p is not None:
+            line, col = p
+            break
+    else:
+        return make_span(origin, 0, 0)
+    for c in reversed(children):
+        if isinstance(c, Token):
+            if c.end_line is None:
+                continue
+            return make_span(origin, line, col, c.end_line, c.end_column)
+        if isinstance(c, _Node):
+            sp = c.span
+            if not sp.line:
+                continue
+            return make_span(origin, line, col, sp.end_line or sp.line, sp.end_col or sp.col)
+        p = _last(c)
+        if p is not None:
+            return make_span(origin, line, col, p[0], p[1])
+    return make_span(origin, line, col, None, None)   # pragma: no cover - a first implies a last
 
 
 def _first(x):
@@ -91,7 +128,9 @@ def _last(x):
 class Callbacks:
     """The rule callbacks lark's LALR parser calls as it reduces (no parse tree is built).
 
-    ``getattr(callbacks, rule)`` gives ``children -> ToAst.rule(Meta(children), children)``.
+    ``getattr(callbacks, rule)`` gives ``children -> ToAst.rule(children, children)``: the
+    first argument is what :meth:`ToAst.sp` reads the rule's position from (its children;
+    worked out only when the rule asks for its span).
     """
 
     def __init__(self, builder: "ToAst"):
@@ -103,7 +142,7 @@ class Callbacks:
         method = getattr(self._builder, name)
 
         def callback(children, method=method):
-            return method(Meta(children), children)
+            return method(children, children)
         setattr(self, name, callback)
         return callback
 
@@ -117,9 +156,13 @@ class ToAst:
 
     # ---------------------------------------------------------- helpers
     def sp(self, meta) -> Span:
+        """The span of a rule: ``meta`` is its children (or an object with lark's
+        ``empty``/``line``/``column``/``end_line``/``end_column``)."""
+        if isinstance(meta, list):
+            return span_of(self.origin, meta)
         if getattr(meta, "empty", True):
-            return Span(self.origin, 0, 0)
-        return Span(self.origin, meta.line, meta.column, meta.end_line, meta.end_column)
+            return make_span(self.origin, 0, 0)
+        return make_span(self.origin, meta.line, meta.column, meta.end_line, meta.end_column)
 
     def tsp(self, tok: Token) -> Span:
         return Span(self.origin, tok.line, tok.column, tok.end_line, tok.end_column)
@@ -232,7 +275,7 @@ class ToAst:
         return A.Block(self.sp(meta), tuple(ch[1]))
 
     def expr_stmt(self, meta, ch):
-        return A.ExprStmt(self.sp(meta), ch[0])
+        return _ExprStmt(self.sp(meta), ch[0])
 
     def sec_prefix(self, meta, ch):
         return A.Prefixed(self.sp(meta), ch[0], ch[1])
@@ -383,7 +426,7 @@ class ToAst:
                 raise self.error("syntax error", value.span)
         if isinstance(target, A.Name) and target.kind == "str" and isinstance(value, A.Num):
             raise self.error("syntax error", value.span)
-        return A.Assign(span, str(op), target, value)
+        return _Assign(span, str(op), target, value)
 
     def assignop(self, meta, ch):
         return ch[0]
@@ -392,7 +435,7 @@ class ToAst:
         return A.New(self.sp(meta), str(ch[1]), tuple(ch[3]))
 
     def binop(self, meta, ch):
-        return A.BinOp(self.sp(meta), str(ch[1]), ch[0], ch[2])
+        return _BinOp(self.sp(meta), str(ch[1]), ch[0], ch[2])
 
     def neg(self, meta, ch):
         return A.Neg(self.sp(meta), ch[1])
@@ -415,14 +458,14 @@ class ToAst:
         return A.MemberCall(self.sp(meta), ch[0], str(name), tuple(ch[-2]), (ch[4],))
 
     def number(self, meta, ch):
-        return A.Num(self.sp(meta), float(ch[0].value))
+        return _Num(self.sp(meta), float(ch[0].value))
 
     def string(self, meta, ch):
-        return A.Str(self.sp(meta), ch[0].value)
+        return _Str(self.sp(meta), ch[0].value)
 
     def name(self, meta, ch):
         tok = ch[0]
-        return A.Name(self.sp(meta), str(tok), _KIND[tok.type], tuple(self.nodes(ch)))
+        return _Name(self.sp(meta), str(tok), _KIND[tok.type], tuple(self.nodes(ch)))
 
     def secprop(self, meta, ch):
         return A.SecProp(self.sp(meta), str(ch[0]))
@@ -447,7 +490,7 @@ class ToAst:
 
     def call(self, meta, ch):
         tok = ch[0]
-        return A.Call(self.sp(meta), str(tok), _KIND[tok.type], tuple(ch[2]))
+        return _Call(self.sp(meta), str(tok), _KIND[tok.type], tuple(ch[2]))
 
     def paren(self, meta, ch):
         inner = self.nodes(ch)[0]

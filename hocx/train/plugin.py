@@ -86,7 +86,7 @@ class TrainState:
             key = opts["per"]
             sharing = f"{sharing}, per {key}"
         tr = T.make(model, name, rows, key, sharing, opts.get("init"), opts.get("bounds"), span,
-                    start=self._start_value)
+                    start=self._start_value, hoc_value=self.interp.get_global)
         self.trainables.append(tr)
         self.interp.out(f"Number of newly added trainable parameters: {tr.size}. "
                         f"Total number of trainable parameters: {self.total}\n")
@@ -176,6 +176,9 @@ class TrainState:
 
     def write_back(self) -> None:
         for tr in self.trainables:
+            if tr.kind == "global":
+                self.interp.set_global(tr.name, float(tr.value[0]))
+                continue
             T.write_back(self.interp.model, tr)
 
     def table_text(self) -> str:

@@ -20,6 +20,7 @@ from jax import lax
 from ..errors import HocRuntimeError, ModelError
 from ..sim.from_model import lower_model
 from ..sim import events
+from ..sim import netreceive as NR
 from ..sim import kernel
 from ..sim.integrator import Env, Program, pack_params
 from ..sim.recording import resolve
@@ -74,6 +75,7 @@ class DiffSim:
         self.sources = tuple(self._source(interp, vec, low, nm, span) for vec in record_vecs)
         self._plan_events(low, env)
         self.program = Program(low, self.sources, env.usetable, chunk=1)
+        self.program.event_rounds = EVENT_ROUNDS
         self.P0 = pack_params(low, env)
         self.T = self.program.topo
         self.checkpoint = checkpoint
@@ -122,6 +124,9 @@ class DiffSim:
             if tr.kind == "point":
                 self.apply.append(self._point_plan(tr))
                 continue
+            if tr.kind == "global":
+                self.apply.append(self._global_plan(tr))
+                continue
             nodes = node_of_row[tr.rows]
             if tr.kind in ("param", "state"):
                 bi = next(i for i, b in enumerate(low.blocks) if b.mech.name == tr.mech)
@@ -143,12 +148,34 @@ class DiffSim:
             self.rowgeo = {"diam": jnp.asarray(t["diam"]), "L": jnp.asarray(section_L(model, t)),
                            "Ra": jnp.asarray(t["Ra"])}
 
+    def _global_plan(self, tr):
+        """A GLOBAL parameter: every instance of its mechanism's block(s) takes the value."""
+        blocks = tuple(i for i, b in enumerate(self.low.blocks) if b.mech.name == tr.mech)
+        if not blocks:
+            raise ModelError(f"{tr.name}: no section or point process of the model has {tr.mech}",
+                             hint=f"insert {tr.mech} first")
+        mech = self.low.blocks[blocks[0]].mech
+        if mech.tables is not None and kernel.mech_env(
+                {"dt": 0.0, "tables": {}}, mech, self.env.usetable).get("usetable", False):
+            raise ModelError(f"{tr.name} cannot be trained while {mech.name}'s TABLE is in use: "
+                             f"the table is built on the host from the GLOBALs",
+                             hint=f"set usetable_{mech.name} = 0 (the rates are then computed "
+                                  f"directly, and differentiably)")
+        return ("global", blocks, tr.var, None, None)
+
     def _point_plan(self, tr):
         """Where a point-process / NetCon-weight trainable lands in the parameters."""
         if tr.mech == "NetCon":
             net = self.low.net
             pos = {id(c.nc): i for i, c in enumerate(net.conns)} if net is not None else {}
             idx = np.array([pos.get(id(o), -1) for o in tr.objects], dtype=np.int64)
+            gen = net.gen if net is not None else None
+            if (idx < 0).any() and gen is not None:     # NetCons onto general NET_RECEIVE blocks
+                gpos = {id(nc): c for c, nc in enumerate(gen.nc)}
+                gidx = np.array([gpos.get(id(o), -1) for o in tr.objects], dtype=np.int64)
+                if (gidx >= 0).all():
+                    active = np.array([float(net.by_netcon[id(o)].active) for o in tr.objects])
+                    return ("gweight", -1, "W", gidx, (tr.group, active))
             if (idx < 0).any():
                 raise ModelError("a trainable NetCon weight belongs to a NetCon that is not simulated "
                                  "(inactive, deleted or without a target)")
@@ -201,10 +228,19 @@ class DiffSim:
             P["blocks"][bi][var] = P["blocks"][bi][var].at[inst].set(val)
         v0 = jnp.full(self.low.n, self.v_init)
         states_over, rowgeo = [], dict(data["rowgeo"]) if self.gplan else None
+        gweights = []
         for (kind, bi, var, idx, group), val in zip(self.apply, values):
+            if kind == "gweight":
+                group, active = group
+                gweights.append((idx, jnp.asarray(val)[group] * active))
+                continue
             if kind == "weight":
                 group, active = group
                 P["net"] = {**P["net"], "w": P["net"]["w"].at[idx].set(jnp.asarray(val)[group] * active)}
+                continue
+            if kind == "global":
+                for b in bi:
+                    P["blocks"][b][var] = jnp.zeros_like(P["blocks"][b][var]) + jnp.asarray(val)[0]
                 continue
             x = jnp.asarray(val)[group]
             if kind == "param":
@@ -231,6 +267,14 @@ class DiffSim:
                                    P["blocks"], S, jnp.asarray(data["W0"]))
             net0 = {k: jnp.asarray(x) for k, x in self.low.net.state0().items()}
             net0["i"] = jnp.asarray(0, dtype=jnp.int64)
+            g = self.low.net.gen
+            if g is not None:    # per-NetCon weights (trainable ones set), NET_RECEIVE INITIAL
+                W = net0["W"]
+                for idx, w in gweights:
+                    W = W.at[idx, 0].set(w)
+                W0 = NR.receive_init(jnp, g, self.program.mechs, self.env.usetable, P, S,
+                                     data["T"]["nodes"], data["T"]["ptr"], v0, W[:g.NC])
+                net0["W"] = W.at[:g.NC].set(W0)
         _, _, A, S, _ = kernel.current_pass(lay, self.program.mechs, self.env.usetable, v0, S,
                                             jnp.asarray(0.0), P)
         t0 = jnp.asarray(0.0)
@@ -264,6 +308,11 @@ class DiffSim:
             carry, recs = self._steps(P, carry, rem, data)
             out.append(recs)
         return jnp.concatenate(out) if out else jnp.zeros((0, len(self.sources)))
+
+
+#: general NET_RECEIVE deliveries per step in a differentiable run (a fixed-length loop;
+#: more events in one step is an error): the checks round plus events of both delivery points
+EVENT_ROUNDS = 8
 
 
 def section_L(model, table) -> np.ndarray:

@@ -198,7 +198,7 @@ def _range_spec(interp, name, vals, quals, span) -> Spec:
         key = _text(quals["per"])
         if key is None:
             raise HocTypeError('sweep: "per" needs a key such as "cell" or "section"', span)
-    tr = T.make(model, name, rows, key, where, span=span)
+    tr = T.make(model, name, rows, key, where, span=span, hoc_value=interp.get_global)
     if vals.shape[1] not in (1, tr.size):
         raise HocRuntimeError(f"sweep: {name} has {tr.size} values per run ({where}, per {key}) "
                               f"but its Matrix has {vals.shape[1]} columns", span)

@@ -64,6 +64,12 @@ def classify(name: str, span=None, specs=None) -> tuple[str, str, str]:
     if name == "v":
         return "v", "", name
     for mech in (MECHANISMS.values() if specs is None else specs):
+        # a GLOBAL PARAMETER of a (translated) mechanism: the HOC global name_suffix
+        if getattr(mech, "simulated", False):
+            for g in getattr(mech, "global_params", None) or {}:
+                if f"{g}_{mech.name}" == name:
+                    return "global", mech.name, g
+    for mech in (MECHANISMS.values() if specs is None else specs):
         if mech.kind != "density" or not mech.simulated:
             continue
         for p in mech.params:
@@ -147,9 +153,12 @@ def _specs(model):
 
 
 def make(model, name: str, rows: np.ndarray, key: str, sharing: str, init=None,
-         bounds=None, span=None, start=None) -> Trainable:
-    """Build the trainable ``name`` over candidate ``rows`` shared by ``key``."""
+         bounds=None, span=None, start=None, hoc_value=None) -> Trainable:
+    """Build the trainable ``name`` over candidate ``rows`` shared by ``key``.
+    ``hoc_value(name)``: the HOC value of a GLOBAL parameter (kind ``global``)."""
     kind, mech, var = classify(name, span, _specs(model))
+    if kind == "global":
+        return make_global(model, name, mech, var, key, init, bounds, span, hoc_value)
     table = model.table()
     if name not in table:
         raise HocRuntimeError(f"no section in the model has {name}", span,
@@ -189,12 +198,32 @@ def make(model, name: str, rows: np.ndarray, key: str, sharing: str, init=None,
                      getattr(model, "structure_version", -1))
 
 
+def make_global(model, name, mech, var, key, init=None, bounds=None, span=None,
+                hoc_value=None) -> Trainable:
+    """A GLOBAL PARAMETER (``vhalf_hcn``): one scalar for every instance of ``mech`` in the
+    model, whatever the section selection (NEURON has one value); its value is the HOC
+    global's."""
+    if key != "all":
+        raise HocRuntimeError(f"{name} is a GLOBAL of {mech}: one value for the whole model, "
+                              f"it cannot be trained per {key}", span,
+                              hint=f'make_trainable("{name}") without "per" or "cells"')
+    spec = next(m for m in _specs(model) or () if m.name == mech) if _specs(model) else None
+    default = spec.global_params[var] if spec is not None else 0.0
+    value = np.array([float(hoc_value(name)) if hoc_value is not None else float(default)])
+    value, transform, bounds = _init_and_bounds(name, value, 1, init, bounds, False, span)
+    return Trainable(name, "global", np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                     value, "GLOBAL", mech, var, bounds, transform,
+                     getattr(model, "structure_version", -1))
+
+
 def _fmt(values) -> str:
     return "[" + ", ".join(f"{v:g}" for v in np.asarray(values)[:6]) + (", ...]" if len(values) > 6 else "]")
 
 
 def write_back(model, tr: Trainable) -> None:
     """Store the trainable's values into the sections so ``run()`` uses them."""
+    if tr.kind == "global":
+        return                  # a HOC global: TrainState.write_back sets it
     if tr.kind == "point":
         for obj, val in zip(tr.objects, np.asarray(tr.value)[tr.group]):
             S.write_value(obj, tr.var, float(val))

@@ -123,6 +123,22 @@ def test_safe_nrn_load_dll_reads_only_allowed_folders(fake, tmp_path):
     assert (r.returncode, r.stdout) == (0, "-81 2 \n"), r.stderr      # what the user named loads
 
 
+def test_safe_refuses_an_include_outside_the_allowed_folders(fake, tmp_path):
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "rates.inc").write_text("FUNCTION f(x) { f = x }\n")
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "hcn.mod").write_text(f'INCLUDE "{tmp_path}/secret/rates.inc"\n' + HCN)
+    (run / "local.inc").write_text("FUNCTION g(x) { g = x }\n")
+    (run / "kap.mod").write_text('INCLUDE "local.inc"\n' + KAP)
+    r = hocx("--safe", "--no-mod-cache", "-c", "print shift_kap", cwd=run)
+    assert "INCLUDE: --safe refuses to read" in r.stderr and "rates.inc" in r.stderr
+    assert r.stdout == "2 \n"                # the mod whose INCLUDE is next to it loads
+    assert fake.calls == 1                    # hcn.mod was never translated
+    r = hocx("--no-mod-cache", "-c", "print vhalf_hcn, shift_kap", cwd=run)
+    assert (r.returncode, r.stdout) == (0, "-81 2 \n"), r.stderr     # without --safe: both
+
+
 def test_no_mod_cache_translates_every_time(fake, tmp_path):
     (tmp_path / "hcn.mod").write_text(HCN)
     hocx("-c", "x = 1", cwd=tmp_path)

@@ -77,6 +77,9 @@ def install(monkeypatch) -> types.ModuleType:
     mod.translate, mod.from_source, mod.TRANSLATOR_VERSION = translate, from_source, "fake-1"
     mod.calls = mod.loads = 0
     import hocx.interp as pkg
+    from hocx.interp import stdlib_mods
+    for name in stdlib_mods.STDLIB_MODS:    # the built-in hh/pas: by the real translator, first
+        stdlib_mods.generated_source(name)
     monkeypatch.setitem(sys.modules, "hocx.interp.nmodl", mod)
     monkeypatch.setattr(pkg, "nmodl", mod, raising=False)
     return mod

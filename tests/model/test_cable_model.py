@@ -112,7 +112,9 @@ def test_insert_brings_ions_and_errors_name_the_problem(model):
         s.insert("hhh")
     assert "hh" in e.value.hint
     with pytest.raises(ModelError, match="not supported"):
-        s.insert("extracellular")
+        s.insert("fastpas")
+    s.insert("extracellular")          # declared as in NEURON (a run with it is refused)
+    assert s.get_range("xraxial") == 1e9
     with pytest.raises(HocRuntimeError, match="pas mechanism not inserted in section s"):
         s.get_range("g_pas")
     with pytest.raises(HocNameError, match="not a range variable"):

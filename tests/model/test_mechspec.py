@@ -9,13 +9,15 @@ import pytest
 from hocx.api import Session
 from hocx.model.mechanisms import MechanismRegistry, declare
 from hocx.spec import A, Kind, MechSpec, P, Role, SpecRegistry
-from hocx.spec.builtin import BUILTIN_SPECS, HH, VCLAMP
+from hocx.spec.builtin import BUILTIN_SPECS, STDLIB, VCLAMP
 
 
 def test_hh_declaration_is_derived_from_its_spec():
     reg = MechanismRegistry()
     hh = reg.get("hh")
-    assert hh.kind == "density" and reg.spec("hh") is HH
+    HH = reg.spec("hh")           # the translation of stdlib/hh.mod, this registry's own
+    assert hh.kind == "density" and HH is reg.stdlib["hh"].spec
+    assert MechanismRegistry().spec("hh") is not HH     # per session (its TABLE cache too)
     assert hh.var("gnabar_hh").default == 0.12 and hh.var("gnabar_hh").units == "S/cm2"
     assert hh.states == ("m_hh", "h_hh", "n_hh")
     assert hh.ions == ("na_ion", "k_ion") and hh.writes == ("ina", "ik")
@@ -39,11 +41,14 @@ def test_vclamp_declares_what_vclmp_mod_declares():
 
 def test_every_builtin_has_one_declaration_per_spec():
     reg = MechanismRegistry()
+    assert [s for s in BUILTIN_SPECS if isinstance(s, str)] == list(STDLIB) == ["pas", "hh"]
     for s in BUILTIN_SPECS:
+        s = reg.spec(s) if isinstance(s, str) else s
         m = reg.get(s.name)
         assert m.kind == s.kind.value
         assert len(m.variables) == sum(1 for v in s.variables if v.visible)
-    assert [s.kind for s in BUILTIN_SPECS if s.name.endswith("_ion")] == [Kind.ION] * 3
+    assert [s.kind for s in BUILTIN_SPECS if not isinstance(s, str) and s.name.endswith("_ion")] \
+        == [Kind.ION] * 3
 
 
 def test_registry_is_per_session_and_numbers_types_at_registration():

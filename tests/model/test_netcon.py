@@ -186,7 +186,6 @@ def test_setpost_changes_the_target():
      "APCount[0] cannot receive events"),
     ("objref s2\ns2 = new ExpSyn()\na = new NetCon(&pre.v(0.5), s2)\n", HocRuntimeError,
      "ExpSyn[1] point process not located in a section"),
-    ("a = new NetCon(syn, nil)\n", HocRuntimeError, "NetCon source ExpSyn[0] is not supported"),
     ("pre insert hh\na = new NetCon(&pre.m_hh(0.5), nil)\n", HocRuntimeError,
      "NetCon source &pre.m_hh(0.5) is not supported"),
     ("a = new NetCon(&x, nil)\n", HocRuntimeError, "not a range variable"),
@@ -251,3 +250,15 @@ def test_show_edges_lists_netcons():
     s = session()
     text = show_text(s.model, ["edges"], width=200)
     assert "NetCon[0]" in text and "ExpSyn[0]" in text and "netcon" in text
+
+
+def test_a_point_process_source_is_accepted_as_neuron_accepts_it():
+    """NEURON 9: ``new NetCon(syn, nil)`` with an ExpSyn source is a NetCon whose pre() is the
+    ExpSyn (it fires only if the mechanism calls net_event); valid() is 0 without a target."""
+    from hocx.api import Session
+
+    out = []
+    s = Session(out=out.append)
+    s.execute("create soma\nobjref syn, a, nil\nsoma syn = new ExpSyn(0.5)\na = new NetCon(syn, nil)\n"
+              "print a.pre(), a.valid()\n")
+    assert "".join(out).split() == ["ExpSyn[0]", "0"]

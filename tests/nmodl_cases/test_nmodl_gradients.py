@@ -130,3 +130,54 @@ def test_gradient_through_calcium_pool():
     _check(s, CALCIUM, ['soma make_trainable("gbar_cal")', 'soma make_trainable("taur_cad")',
                         'soma make_trainable("depth_cad")', 'soma make_trainable("gbar_kca")'],
            ["rec_v", "rec_cai"], [1e5])
+
+
+HCN = """{load_file("stdrun.hoc")}
+create soma
+soma { L = 20  diam = 20  nseg = 1  Ra = 100  cm = 1
+       insert pas  g_pas = 5e-5  e_pas = -65  insert hcn  gbar_hcn = 0.002 }
+objref stim, rec_v
+soma stim = new IClamp(0.5)
+stim.del = 1
+stim.dur = 10
+stim.amp = -0.1
+rec_v = new Vector()
+rec_v.record(&soma.v(0.5))
+celsius = 34
+v_init = -65
+tstop = 12
+"""
+
+
+def test_gradient_through_translated_global_parameters():
+    """GLOBAL PARAMETERs of a translated mod (hcn's vhalf and q10, HOC globals vhalf_hcn and
+    q10_hcn) are trainable: one scalar each, the forward run is run()'s, the gradient
+    matches central differences; a sweep over one gives run()'s traces; write_back sets the
+    HOC global."""
+    import numpy as np
+    s = _session("hcn.mod")
+    s.execute("vhalf_hcn = -78")
+    _check(s, HCN, ['make_trainable("vhalf_hcn")', 'soma make_trainable("q10_hcn")',
+                    'make_trainable("gbar_hcn")'], ["rec_v"], [])
+    assert [t.kind for t in s.train.trainables] == ["global", "global", "param"]
+    assert [float(t.value[0]) for t in s.train.trainables[:2]] == [-78.0, 4.5]
+    s.execute("objref gv, res\ngv = new Vector(2)\ngv.x[0] = -85\ngv.x[1] = -75\n"
+              'res = sweep("vhalf_hcn", gv)')
+    swept = np.array(s.get_global("res").items[0].m)
+    for k, vh in enumerate((-85.0, -75.0)):
+        s.execute(f"vhalf_hcn = {vh}\nrun()")
+        np.testing.assert_allclose(swept[k], np.asarray(s.get_global("rec_v").x), atol=1e-9)
+    s.train.trainables[0].value[0] = -80.5
+    s.train.write_back()
+    assert float(s.get_global("vhalf_hcn")) == -80.5
+    with pytest.raises(Exception, match="one value for the whole model"):
+        s.execute('make_trainable("vhalf_hcn", "per", "section")')
+
+
+def test_global_parameter_behind_a_table_says_to_turn_the_table_off():
+    s = _session("hhx.mod")
+    s.execute(CHANNEL)
+    from hocx.errors import HocError
+    s.execute('make_trainable("q10_hhx")')
+    with pytest.raises(HocError, match="usetable_hhx = 0"):
+        s.train.function([s.get_global("rec_v")])

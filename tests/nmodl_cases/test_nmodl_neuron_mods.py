@@ -165,9 +165,6 @@ run()
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known gap: with cabpump.mod (cadifpmp) cai departs from "
-                   "NEURON from the first step (4.9991e-5 vs 4.9986e-5 mM at t = dt); the cell "
-                   "without cadifpmp matches to ~5e-11")
 def test_neuron_demo_calcium(build_base, tmp_path):
     """cachan1.mod (ca channel reading cai/cao, constants e and k from UNITS), cabpump.mod
     (cadifpmp: KINETIC radial diffusion + pump with arrays, COMPARTMENT, diam, FARADAY),

@@ -3,9 +3,13 @@
 * They parse and pass the NMODL checks, declaring what NEURON's built-ins declare.
 * Compiled by NEURON's nrnivmodl, they are bit-identical to NEURON's own hh.mod/passive.mod
   compiled the same way (so the equations, defaults, units and TABLE are NEURON's).
-* Translated by hocx, their spec functions agree with the hand-written specs
-  (hocx/spec/builtin/hh.py, pas.py) to rounding, and a hocx model runs them side by side
-  with the built-ins to 1e-10 mV.
+* They ARE hocx's built-in ``hh`` and ``pas`` (hocx/interp/stdlib_mods.py; the hand-written
+  specs are gone).  Translated by hocx, their spec functions agree with NEURON's own
+  hh.mod/passive.mod translated by hocx to rounding, and a hocx model runs them (loaded again
+  as hhS/pasS) side by side with the built-ins to 1e-10 mV.
+* Unlike NEURON's hh.mod, stdlib/hh.mod does not declare minf..ntau RANGE (as the former
+  hand-written hh did not expose them): carried from step to step they would cost ~20% of
+  an hh model's step (benchmarks/README.md, "NMODL").
 """
 from __future__ import annotations
 
@@ -36,8 +40,7 @@ def test_hh_mod_declares_neurons_hh():
     ions = {u.ion: (u.read, u.write) for u in c.ions}
     assert ions == {"na": (("ena",), ("ina",)), "k": (("ek",), ("ik",))}
     assert c.nonspecific == ("il",)
-    assert c.range_names == ("gnabar", "gkbar", "gl", "el", "gna", "gk",
-                             "minf", "hinf", "ninf", "mtau", "htau", "ntau")
+    assert c.range_names == ("gnabar", "gkbar", "gl", "el", "gna", "gk")
     assert c.global_names == ()
     (solve,) = c.solves
     assert solve.method == "cnexp" and [f.state for f in solve.cnexp] == ["m", "h", "n"]
@@ -73,7 +76,7 @@ s2.dur = 30
 s1.amp = 0.3
 s2.amp = 0.3
 objref rec_va, rec_vb, rec_ma, rec_mb, rec_na, rec_nb, rec_ila, rec_ilb, rec_ipa, rec_ipb
-objref rec_taua, rec_taub
+objref rec_gnaa, rec_gnab
 rec_va = new Vector()
 rec_va.record(&a.v(0.5))
 rec_vb = new Vector()
@@ -94,10 +97,10 @@ rec_ipa = new Vector()
 rec_ipa.record(&a.i_pasA(0.5))
 rec_ipb = new Vector()
 rec_ipb.record(&b.i_pasB(0.5))
-rec_taua = new Vector()
-rec_taua.record(&a.htau_hhA(0.5))
-rec_taub = new Vector()
-rec_taub.record(&b.htau_hhB(0.5))
+rec_gnaa = new Vector()
+rec_gnaa.record(&a.gna_hhA(0.5))
+rec_gnab = new Vector()
+rec_gnab.record(&b.gna_hhB(0.5))
 celsius = CELSIUS
 usetable_hhA = USETABLE
 usetable_hhB = USETABLE
@@ -127,7 +130,7 @@ def test_stdlib_mods_compile_to_neurons_own(celsius, usetable, tmp_path_factory,
         assert got[a] == got[b], (a, float(np.max(np.abs(np.subtract(got[a], got[b])))))
 
 
-# ---- hocx's translation vs the hand-written specs -------------------------------------------
+# ---- hocx's translation of ours vs of NEURON's -----------------------------------------------
 def _translate(path):
     nmodl = pytest.importorskip("hocx.interp.nmodl")
     if not hasattr(nmodl, "translate"):
@@ -161,8 +164,8 @@ VGRID = np.concatenate([np.linspace(-120.0, 120.0, 2401), [-40.0, -55.0, -35.0, 
 
 
 @pytest.mark.parametrize("celsius,usetable", [(6.3, 1), (6.3, 0), (18.5, 1), (30.0, 0)])
-def test_translated_hh_matches_handwritten_spec(celsius, usetable):
-    from hocx.spec.builtin.hh import HH
+def test_translated_hh_matches_neurons_hh_mod(celsius, usetable):
+    HH = _translate(N.neuron_mod("hh.mod"))
     ours = _translate(HH_MOD)
     assert ours.name == "hh" and ours.method == "cnexp"
     assert {u.ion: (u.read, u.write) for u in ours.ions} == {
@@ -202,8 +205,8 @@ def test_translated_hh_matches_handwritten_spec(celsius, usetable):
         same(a0[k], a1[k], k)
 
 
-def test_translated_pas_matches_handwritten_spec():
-    from hocx.spec.builtin.pas import PAS
+def test_translated_pas_matches_neurons_passive_mod():
+    PAS = _translate(N.neuron_mod("passive.mod"))
     ours = _translate(PAS_MOD)
     assert ours.name == "pas" and ours.params == PAS.params and ours.nonspecific_current == "i"
     v = VGRID.copy()
@@ -256,8 +259,8 @@ run()
 @pytest.mark.slow
 @pytest.mark.parametrize("celsius,usetable", [(6.3, 1), (18.5, 0)])
 def test_translated_stdlib_runs_like_builtin(celsius, usetable, tmp_path):
-    """hocx runs stdlib/hh.mod and pas.mod (loaded as hhS/pasS) beside its built-in hh/pas:
-    the traces agree to 1e-10 mV."""
+    """hocx runs stdlib/hh.mod and pas.mod loaded as user mods (hhS/pasS) beside its built-in
+    hh/pas (the same files, registered at session start): the traces agree to 1e-10 mV."""
     mods = {"hhS.mod": N.rename_suffix(HH_MOD.read_text(), "hh", "hhS"),
             "pasS.mod": N.rename_suffix(PAS_MOD.read_text(), "pas", "pasS")}
     hoc = SIDE_BY_SIDE.replace("CELSIUS", str(celsius)).replace("USETABLE", str(usetable))

@@ -6,7 +6,7 @@ import cables
 from hocx.errors import NumericalError
 from hocx.sim.engine import Simulator
 from hocx.sim.integrator import Env, RecSource
-from hocx.spec.builtin import hh
+from hocx.interp.stdlib_mods import StdlibMod
 
 
 def ball_and_stick(gnabar=0.12, amp=0.3, dend_nseg=5):
@@ -66,7 +66,7 @@ def test_structure_change_recompiles_and_says_why():
     assert sim.cache.compiles == 2
     assert "number of nodes changed" in sim.cache.last_reason
     run(sim, low2, node_of2, 10, env=Env(usetable=False))
-    assert "usetable_hh" in sim.cache.last_reason
+    assert "usetable" in sim.cache.last_reason
 
 
 def test_runaway_voltage_raises_numerical_error_and_keeps_state():
@@ -85,19 +85,28 @@ def test_runaway_voltage_raises_numerical_error_and_keeps_state():
 
 
 def test_hh_table_interpolates_inf_and_tau():
-    tab = hh.build_table(6.3)
-    combo = hh.lookup_table(tab)
-    v = np.array([-100.0, -65.0, 0.0, 100.0])
-    exact = hh.rates_exact(np, v, 1.0)
-    got = hh.rates_table(np, combo, v)
-    for e, g in zip(exact, got):        # on the grid: exactly the table entries
+    """The built-in hh (stdlib/hh.mod) and its TABLE: 201 points from -100 to 100 mV at the
+    present celsius, linear interpolation between them, clamped at both ends, NaN passed on."""
+    hh = StdlibMod("hh").translation()
+    names = ("minf", "mtau", "hinf", "htau", "ninf", "ntau")
+
+    def rates(v, use, celsius=6.3):
+        env = {"celsius": celsius, "usetable": use,
+               **(hh.spec.tables({}, celsius) if use else {})}
+        _, st = hh.call("rates", [np.asarray(v, dtype=float)], {}, env)
+        return [np.asarray(st[k]) for k in names]
+
+    grid = np.array([-100.0, -65.0, 0.0, 100.0])
+    for e, g in zip(rates(grid, False), rates(grid, True)):   # on the grid: the table entries
         np.testing.assert_allclose(g, e, rtol=1e-15)
-    vm = np.array([-64.5])
-    m_lin = 0.5 * (tab[0, 35] + tab[0, 36])
-    assert hh.rates_table(np, combo, vm)[0][0] == pytest.approx(m_lin, rel=1e-15)
-    assert hh.rates_table(np, combo, np.array([150.0]))[0][0] == tab[0, 200]
-    assert np.isnan(hh.rates_table(np, combo, np.array([np.nan]))[1][0])     # clamped, no extrapolation
-    assert hh.q10_factor(6.3) == 1.0 and hh.q10_factor(16.3) == pytest.approx(3.0)
+    lo, hi = rates([-65.0], False)[0][0], rates([-64.0], False)[0][0]
+    assert rates([-64.5], True)[0][0] == pytest.approx(0.5 * (lo + hi), rel=1e-15)
+    assert rates([-64.5], False)[0][0] != pytest.approx(0.5 * (lo + hi), rel=1e-9)
+    assert rates([150.0], True)[0][0] == rates([100.0], False)[0][0]   # clamped, no extrapolation
+    assert np.isnan(rates([np.nan], True)[1][0])
+    # q10 = 3^((celsius - 6.3)/10): the time constants at 16.3 degC are a third
+    assert rates([-65.0], False, 16.3)[1][0] == pytest.approx(rates([-65.0], False)[1][0] / 3.0,
+                                                            rel=1e-14)
 
 
 def test_usetable_changes_the_trace():

@@ -8,10 +8,18 @@ import pytest
 from hocx.errors import ModelError
 from hocx.sim import methods
 from hocx.spec import A, Kind, MechSpec, P, S
-from hocx.spec.builtin import HH
-from hocx.spec.builtin import hh as hh_mod
+from hocx.interp.stdlib_mods import StdlibMod
 
-ENV = {"dt": 0.025, "usetable": False, "q10": 1.0}
+HH_MOD = StdlibMod("hh")            # the built-in hh: stdlib/hh.mod, translated
+HH = HH_MOD.spec
+ENV = {"dt": 0.025, "usetable": False, "celsius": 6.3}
+PAR = {"gnabar": 0.12, "gkbar": 0.036, "gl": 0.0003, "el": -54.3, "ena": 50.0, "ek": -77.0}
+
+
+def _rates_exact(v):
+    """(minf, mtau, hinf, htau, ninf, ntau) from hh.mod's PROCEDURE rates, table off."""
+    _, st = HH_MOD.call("rates", [v], {}, {"celsius": 6.3, "usetable": False})
+    return tuple(st[k] for k in ("minf", "mtau", "hinf", "htau", "ninf", "ntau"))
 
 
 def _nocmodl_hh(x, xinf, xtau, dt):
@@ -23,8 +31,8 @@ def test_hh_cnexp_is_bit_for_bit_nocmodl():
     rng = np.random.default_rng(1)
     v = rng.uniform(-90, 40, 500)
     s = {k: rng.uniform(0, 1, 500) for k in ("m", "h", "n")}
-    got = methods.stepper(HH)(np, {}, s, v, ENV)
-    rates = hh_mod.rates_exact(np, v, 1.0)
+    got = methods.stepper(HH)(np, PAR, s, v, ENV)
+    rates = _rates_exact(v)
     for k, (xinf, xtau) in zip(("m", "h", "n"), (rates[0:2], rates[2:4], rates[4:6])):
         assert np.array_equal(got[k], _nocmodl_hh(s[k], xinf, xtau, ENV["dt"]))
 
@@ -32,8 +40,8 @@ def test_hh_cnexp_is_bit_for_bit_nocmodl():
 def test_hh_coefficients_agree_with_its_derivative():
     v = np.linspace(-100, 60, 50)
     s = {k: np.full(50, 0.3) for k in ("m", "h", "n")}
-    ab = HH.cnexp_coeffs(np, {}, s, v, ENV)
-    d = HH.derivative(np, {}, s, v, ENV)
+    ab = HH.cnexp_coeffs(np, PAR, s, v, ENV)
+    d = HH.derivative(np, PAR, s, v, ENV)
     for k, (a, b) in ab.items():
         np.testing.assert_allclose(a + b * s[k], d[k], rtol=1e-12, atol=1e-12)
 

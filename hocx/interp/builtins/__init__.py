@@ -17,6 +17,7 @@ MODULES = (
     "random",        # Random
     "gui",           # Graph, xpanel, ... accepted and ignored with one warning
     "graph",         # Graph: headless, but keeps what it is asked to draw (after gui: wins)
+    "guitools",      # VBox/HBox/Deck (ref, intercept), RangeVarPlot (after gui: wins)
     "cable",         # section built-ins: area, ri, distance, pt3d*, topology, psection, ...
     "sectionlist",   # SectionList
     "sectionref",    # SectionRef
@@ -26,6 +27,11 @@ MODULES = (
     "legacy_load",   # load_proc, load_func, load_template
     "parallel",      # ParallelContext (one host)
     "finithandler",  # FInitializeHandler
+    "objectpush",    # object_push, object_pop
+    "mechstandard",  # MechanismStandard
+    "impedance",     # Impedance (declared; not computed)
+    "import3d",      # Import3d_SWC_read, Import3d_GUI, Import3d_Section, pt3dstyle
+    "kschan",        # KSChan, KSState, KSGate, KSTrans (channels as generated mechanisms)
     "modload",       # nrn_load_dll, the session's .mod loader, the built-in mechanisms' HOC globals
     "signatures",    # last: wraps the built-ins above with nrniv's argument-count/type checks
 )

@@ -137,6 +137,8 @@ def _quit(interp, args, span):
 
 def _execute(interp, args, span):
     cmd = _str(args, 0, "execute", span)
+    if cmd.startswith("~"):           # NEURON: run as is, not wrapped in braces (``~create K[3]``)
+        cmd = cmd[1:]
     interp.execute(cmd, "<execute>", obj=_context(args))
     return 0.0
 

@@ -324,6 +324,11 @@ def bi_ropen(interp, args: list, span: Span | None = None) -> float:
 
 def _old_reader(interp, fname: str, span: Span | None) -> Reader:
     r = old_io(interp).frin
+    if r is None:                     # no ropen() file: the lines after the running item
+        from ..source_reader import current_cursor
+        cur = current_cursor(interp)
+        if cur is not None:
+            return cur.reader()
     if r is None:
         raise HocRuntimeError(f"{fname}: no file open for reading", span,
                               hint="hocx reads only from a file opened with ropen(\"name\"), not the terminal")

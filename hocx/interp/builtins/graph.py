@@ -87,7 +87,7 @@ class Graph(GuiObject):
         self.plots = 0                         # plot(x) calls (for tests and the front ends)
 
     # ---- dispatch -------------------------------------------------------------------
-    _METHODS = frozenset({"size", "addvar", "addexpr", "plot", "begin", "erase", "erase_all",
+    _METHODS = frozenset({"size", "hocx_view", "addvar", "addexpr", "plot", "begin", "erase", "erase_all",
                           "flush", "fastflush", "xaxis", "yaxis", "label", "color", "brush",
                           "beginline", "line", "mark", "exec_menu", "family"})
 
@@ -103,10 +103,13 @@ class Graph(GuiObject):
             self.view = [as_float(a) for a in args[:4]]
             self.sized = True
             return 0.0
-        if len(args) == 1:
-            i = int(as_float(args[0]))
-            return self.view[i - 1] if 1 <= i <= 4 else 0.0
-        return 0.0
+        return 0.0          # size(i): 0 in a headless nrniv (the view is in self.view)
+
+    def g_hocx_view(self, args, span):
+        """hocx_view(i): coordinate i (1..4: x0, x1, y0, y1) of the kept view (stdrun's
+        tstop_changed keeps the y range with it; size(i) is 0 headless)."""
+        i = int(as_float(args[0])) if args else 0
+        return self.view[i - 1] if 1 <= i <= 4 else 0.0
 
     def g_xaxis(self, args, span):
         return 1.0

@@ -25,6 +25,50 @@ NEURON_TYPES = {
 }
 
 
+class Placeholder:
+    """A NEURON built-in that this registry does not declare: listed, never simulated."""
+
+    def __init__(self, name: str, point: bool, net_receive: int = 0, artificial: bool = False,
+                 net_event: bool = False):
+        self.name = name
+        self.is_point = point
+        self.net_receive = net_receive
+        self.kind = "artificial" if artificial else ("point" if point else "density")
+        self.net_event = net_event
+        self.ions: tuple = ()
+
+
+#: NEURON's built-ins listed by MechanismType whether or not hocx declares them
+NEURON_BUILTINS = (
+    Placeholder("morphology", False), Placeholder("capacitance", False),
+    Placeholder("extracellular", False), Placeholder("fastpas", False),
+    Placeholder("OClamp", True), Placeholder("APCount", True),
+    Placeholder("IntFire1", True, 1, True, True), Placeholder("IntFire2", True, 1, True, True),
+    Placeholder("IntFire4", True, 1, True, True), Placeholder("PointProcessMark", True),
+    Placeholder("PatternStim", True, 1, True, False),
+)
+
+
+def listed_table(registry, loaded: tuple = (), extra: tuple = ()) -> list:
+    """What nrniv's MechanismType lists: NEURON's built-ins (a :class:`Placeholder` where the
+    registry lacks one), the mechanisms loaded from .mod files with the ions they bring in,
+    and ``extra`` (names registered by the session later, KSChan types); hocx's own extra
+    built-ins (``ca_ion`` without a mod, IonotropicSynapse ...) are not listed."""
+    table = mechanism_table(registry, loaded)
+    keep = set(NEURON_TYPES) | set(loaded) | set(extra)
+    by_name = {m.name: m for _, m in table}
+    for name in loaded:
+        m = by_name.get(name)
+        keep.update(getattr(m, "ions", ()) if m is not None else ())
+    out = [(n, m) for n, m in table if m.name in keep]
+    have = {m.name for _, m in out}
+    for ph in NEURON_BUILTINS:
+        if ph.name not in have:
+            out.append((NEURON_TYPES[ph.name], ph))
+    out.sort(key=lambda p: p[0])
+    return out
+
+
 def mechanism_table(registry, loaded: tuple = ()) -> list:
     """Every registered mechanism with its internal type number, in that order.
 
@@ -58,6 +102,7 @@ def mechanism_table(registry, loaded: tuple = ()) -> list:
 class MechanismType(HocObject):
     hoc_class = "MechanismType"
     hoc_objfuncs = ("pp_begin", "pp_next")
+    hoc_slot_methods = ("make",)
     hoc_doc = {
         "count": "number of mechanisms of this kind",
         "select": "select(i) or select(\"name\")",
@@ -85,7 +130,8 @@ class MechanismType(HocObject):
         self.model = model
         loader = getattr(interp, "mod_loader", None)
         loaded = tuple(loader.loaded) if loader is not None else ()
-        self.entries = [(n, m) for n, m in mechanism_table(model.registry, loaded)
+        extra = tuple(getattr(interp, "hooks", {}).get("mechtype_extra", lambda: ())())
+        self.entries = [(n, m) for n, m in listed_table(model.registry, loaded, extra)
                         if bool(m.is_point) == self.point]
         self.index = 0
         self.action_text = ""
@@ -152,20 +198,40 @@ class MechanismType(HocObject):
                        and getattr(m, "net_receive", 0) > 0 and m.name != "PatternStim") else 0.0
 
     # ---- model changes -------------------------------------------------------------
+    def hoc_call_slots(self, name, args, slots, span=None):
+        """``make(objref)``: the objref becomes a new, unlocated point process of the selection."""
+        if not self.point:
+            return self.m_make(args, span)
+        m = self._mech()
+        if m is None:
+            return 0.0
+        if not args or not slots or slots[0] is None:
+            raise HocTypeError("MechanismType(1).make(objref): the argument must be an objref", span)
+        if isinstance(m, Placeholder):
+            raise HocRuntimeError(f"MechanismType(1).make: {m.name} is not available in hocx", span)
+        slots[0](self.interp.new_object(m.name, [], span))
+        return 0.0
+
     def m_make(self, args, span=None):
         m = self._mech()
         if m is None:
             return 0.0
         if self.point:
-            raise HocRuntimeError(
-                "MechanismType(1).make(objref) is not supported by hocx", span,
-                hint=f"create the point process with `objref p` then `p = new {m.name}(x)`")
+            raise HocTypeError("MechanismType(1).make(objref): the argument must be an objref", span)
+        if isinstance(m, Placeholder):
+            if m.name in ("morphology", "capacitance"):
+                return 0.0                       # in every section already
+            raise HocRuntimeError(f"MechanismType(0).make: {m.name} is not available in hocx", span)
         self.model.cas(span).insert(m.name, span)
         return 0.0
 
     def m_remove(self, args, span=None):
         m = self._mech()
-        if m is None or self.point:
+        if m is None or self.point or isinstance(m, Placeholder):
+            return 0.0
+        if m.name in ("extracellular", "morphology", "capacitance"):
+            # NEURON: "Can't uninsert mechanism extracellular" on stderr, and carries on
+            self.interp.err(f"Can't uninsert mechanism {m.name}\n")
             return 0.0
         sec = self.model.cas(span)
         if sec.has_mech(m.name):

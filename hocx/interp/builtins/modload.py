@@ -18,7 +18,7 @@ import os
 
 from ...errors import HocError
 from ..mod_cache import ModCache
-from ..mod_loader import ARCH_DIRS, ModLoader, install_globals
+from ..mod_loader import ARCH_DIRS, ModLoader, install_functions, install_globals
 from ..objects import as_str
 from ..safety import check_read, expand_file_name
 
@@ -29,6 +29,8 @@ def install(interp) -> None:
     if model is not None:
         for spec in model.registry.specs:
             install_globals(interp, spec)
+        for std in getattr(model.registry, "stdlib", {}).values():   # rates_hh(v), vtrap_hh(x, y)
+            install_functions(interp, std)
     interp.register_builtin("nrn_load_dll", _nrn_load_dll, kind="func",
                             doc='nrn_load_dll("path"): load mechanisms: a folder of .mod files, a '
                                 '.mod file, or a NEURON library (x86_64/libnrnmech.so) whose '

@@ -130,6 +130,8 @@ class StringFunctions(HocObject):
         "ltrim": "ltrim(s, result[, chars]): result = s without leading blanks",
         "rtrim": "rtrim(s, result[, chars]): result = s without trailing blanks",
         "is_name": "is_name(s): 1 if s is a declared HOC name",
+        "is_artificial": "is_artificial(obj): 1 if obj is an artificial cell (NetStim, IntFire1, ...)",
+        "is_point_process": "is_point_process(obj): 1 if obj is a point process (or artificial cell)",
     }
 
     def m_len(self, args: list, span: Span | None = None) -> float:

@@ -32,26 +32,7 @@ __all__ = ["Translation", "translate", "translate_checked", "from_source", "Nmod
 _KINDS = {MechKind.DENSITY: Kind.DENSITY, MechKind.POINT_PROCESS: Kind.POINT_PROCESS,
           MechKind.ARTIFICIAL_CELL: Kind.ARTIFICIAL_CELL}
 
-def _translator_version() -> str:
-    """A hash of the translator's own code (this package, the NMODL front end, the grammar):
-    a cached translation made by other code is never reused."""
-    import hashlib
-
-    from ... import _resources
-    h = hashlib.sha256()
-    here = os.path.dirname(os.path.abspath(__file__))
-    front = os.path.join(here, os.pardir, os.pardir, "syntax", "nmodl")
-    for d in (here, front):
-        for f in sorted(os.listdir(d)):
-            if f.endswith(".py"):
-                h.update(f.encode())
-                with open(os.path.join(d, f), "rb") as fh:
-                    h.update(fh.read())
-    try:
-        h.update(_resources.grammar_text("nmodl.lark").encode())
-    except OSError:   # no grammar resource: the hash of the code alone
-        pass
-    return "nmodl-" + h.hexdigest()[:16]
+from ..nmodl_version import translator_version as _translator_version  # noqa: E402
 
 
 #: identifies the translator's code (the mod cache keys on it)
@@ -127,8 +108,9 @@ def translate_checked(cm: CheckedMod) -> Translation:
         # a point process / artificial cell that needs NMODL II: its declarations load, it
         # fails only when instantiated
         asm = Assembler(cm, kinetic_rewrite).declarations_only()
-        asm.notices.append(f"{e.span}: notice: {cm.name} uses NMODL II ({e.message}); it "
-                           f"can be declared but not instantiated yet")
+        asm.unsupported = f"{e.message} ({e.span})"
+        asm.notices.append(f"{e.span}: notice: {cm.name} uses what hocx does not translate "
+                           f"({e.message}); it can be declared but not instantiated")
     meta = _meta(cm, asm)
     source = asm.source + "\n# what the spec declares (hocx.interp.nmodl.from_source reads it)\n" \
         + "SPEC = " + _literal(meta) + "\n"
@@ -172,6 +154,7 @@ def _namespace(cache) -> dict:
         "_rows": runtime.lookup_rows, "_lookup": runtime.table_lookup, "_cache": cache,
         "_Bound": runtime.Bound, "_unsupported": runtime.unsupported, "_guard": runtime.guard,
         "_cnexp_step": runtime.cnexp_step, "_fmod": runtime.fmod,
+        "_while": runtime.while_loop, "_xpf": runtime.xp_function,
     }
 
 
@@ -226,7 +209,11 @@ def _meta(cm: CheckedMod, asm: Assembly) -> dict:
         "doc": _title(cm), "method": asm.method, "hooks": tuple(asm.hooks),
         "tables": bool(asm.tables), "uses": tuple(asm.uses), "unsupported": asm.unsupported,
         "initial_solve": asm.initial_solve, "kinetic": kin,
+        "last_globals": tuple(asm.last_globals),
         "functions": {n: (k, int(a)) for n, (k, a) in asm.functions.items()},
+        "receive": None if asm.receive is None else {
+            "args": tuple(asm.receive["args"]), "watches": tuple(asm.receive["watches"]),
+            "additive": bool(asm.receive["additive"])},
     }
 
 
@@ -271,7 +258,9 @@ def _spec(meta: dict, ns: dict) -> MechSpec:
         globals=glob_defaults, flags=flags,
     )
     extra = {"uses": tuple(meta["uses"]), "unsupported": meta["unsupported"],
-             "initial_solve": meta["initial_solve"]}
+             "initial_solve": meta["initial_solve"],
+             "last_globals": tuple(tuple(x) for x in meta.get("last_globals", ())),
+             "state_globals": hooks.get("state_globals")}
     if meta["method"] == "sparse":
         from ...spec.kinetic import KineticSpec, derivative_of
         unknowns, ncons, linflag, kname = meta["kinetic"]
@@ -279,6 +268,17 @@ def _spec(meta: dict, ns: dict) -> MechSpec:
                           linflag, kname)
         kw["kinetic"] = kin
         kw["derivative"] = derivative_of(kin)
+    recv = meta.get("receive")
+    if recv is not None:
+        kw["net_receive_args"] = tuple(recv["args"])
+        kw["receive_event"] = hooks.get("receive_event")
+        kw["receive_init"] = hooks.get("receive_init")
+        kw["watches"] = tuple((hooks[n], float(f)) for n, f in recv["watches"])
+        kw["additive_receive"] = bool(recv["additive"])
+        if kw["additive_receive"] and kw["receive_event"] is not None:
+            from .receive import summed_receive
+            kw["receive"] = summed_receive(kw["receive_event"],
+                                           [v.name for v in variables if v.role is Role.STATE])
     fields = MechSpec.__dataclass_fields__
     kw.update({k: v for k, v in extra.items() if k in fields and v is not None})
     return MechSpec(**kw)

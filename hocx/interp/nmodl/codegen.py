@@ -9,8 +9,8 @@ through ``F = _Bound(xp, env, st, FUNCS)`` so an expression can call them.
 Control flow is vectorised: an ``if`` on a simulated value runs both branches (each on its
 own snapshot of ``st`` and of the locals either branch assigns) and merges what they changed
 with ``xp.where``; an ``if`` on constants and FROM variables stays a Python ``if``; a FROM
-loop is a Python ``for`` over constant bounds (unrolled when JAX traces it); ``while`` is
-refused.  Operation order follows nocmodl's C (see :mod:`hocx.syntax.nmodl.emit`).
+loop is a Python ``for`` over constant bounds (unrolled when JAX traces it); a ``while``
+repeats a vectorised ``if`` while any instance's condition holds (``lax.while_loop`` under JAX).  Operation order follows nocmodl's C (see :mod:`hocx.syntax.nmodl.emit`).
 """
 from __future__ import annotations
 
@@ -84,6 +84,9 @@ class Gen:
     notices: list = field(default_factory=list)
     tables: dict = field(default_factory=dict)     # block name -> Table
     carried: tuple = ()
+    #: NMODL II statements (net_send, WATCH, ``v = ...`` in NET_RECEIVE): a callable
+    #: ``(ctx, stmt) -> bool`` that emits them (:class:`.receive.Special`); None: refused
+    special: object = None
     _tmp: int = 0
 
     def __post_init__(self):
@@ -131,6 +134,8 @@ class Gen:
                 return f"F.f_{name}"
             if name == _GUARD:
                 return f"_guard(xp, {ctx.mask})"
+            if name in XPF_FUNCTIONS:
+                return f"_xpf(xp, '{name}')"
             return None
 
         def index(base: str, idx: str) -> str:
@@ -158,8 +163,6 @@ class Gen:
                 raise self.err(f"{n.name}() cannot be translated by hocx yet (in {ctx.where})",
                                n.span, hint="hocx translates NMODL's math functions and the "
                                             "mod's own FUNCTIONs and PROCEDUREs")
-            if isinstance(n, A.Call) and n.name in ("erf", "erfc"):
-                raise self.err(f"{n.name}() has no array translation in hocx yet", n.span)
 
     def is_static(self, ctx: Ctx, e: A.Expr) -> bool:
         """Only numbers, constants and FROM variables: Python can decide it while tracing."""
@@ -201,6 +204,14 @@ class Gen:
             return f"(({l}) {e.op} ({r}))"
         raise self.err("cannot evaluate this expression when the code is generated", e.span)
 
+    def truth(self, ctx: Ctx, e: A.Expr) -> str:
+        """A condition as a boolean array: a comparison directly (``a < b``, the same truth
+        as C's for NaN too), anything else C's ``x != 0`` of its number."""
+        if isinstance(e, A.Binary) and e.op in ("<", "<=", ">", ">=", "==", "!="):
+            return (f"xp.asarray(({self.expr(ctx, e.left)}) {e.op} "
+                    f"({self.expr(ctx, e.right)}))")
+        return f"_truth(xp, {self.expr(ctx, e)})"
+
     def const_int(self, ctx: Ctx, e: A.Expr, what: str) -> int:
         val = _const_eval(self.cm, e)
         if val is None:
@@ -215,6 +226,8 @@ class Gen:
             self.stmt(ctx, st)
 
     def stmt(self, ctx: Ctx, st) -> None:
+        if self.special is not None and self.special(ctx, st):
+            return
         if isinstance(st, A.Block):
             self.block(ctx, st.stmts)
         elif isinstance(st, A.Assign):
@@ -230,9 +243,7 @@ class Gen:
         elif isinstance(st, A.FromLoop):
             self.from_(ctx, st)
         elif isinstance(st, A.While):
-            raise self.err(f"a while loop cannot be translated (in {ctx.where})", st.span,
-                           hint="hocx vectorises a mechanism over all its instances; write the "
-                                "loop as FROM i = a TO b with constant bounds")
+            self.while_(ctx, st)
         elif isinstance(st, A.Solve):
             self.solve_stmt(ctx, st)
         elif isinstance(st, (A.Watch, A.ForNetcons, A.InitialStmt)):
@@ -304,7 +315,7 @@ class Gen:
                 self.stmt(ctx.child(indent=ctx.indent + 1), st.orelse)
             return
         c = self.tmp("c")
-        self.emit(ctx, f"{c} = _truth(xp, {self.expr(ctx, st.cond)})")
+        self.emit(ctx, f"{c} = {self.truth(ctx, st.cond)}")
         m_then, m_else = self.tmp("m"), self.tmp("m")
         if ctx.mask is None:
             self.emit(ctx, f"{m_then} = {c}")
@@ -337,6 +348,66 @@ class Gen:
             self.emit(ctx, f"_merge(xp, {c}, {thens[d]}, {d})")
         for i, n in enumerate(assigned):
             self.emit(ctx, f"l_{n} = _where(xp, {c}, {lthen}[{i}], l_{n})")
+
+    def while_(self, ctx: Ctx, st: A.While) -> None:
+        """``while (c) { body }`` vectorised: each pass runs the body as ``if (c) { body }``
+        (only the instances whose condition still holds change), passes repeat while any
+        instance's condition holds (:func:`runtime.while_loop`: a Python loop on the host, a
+        ``lax.while_loop`` in compiled code).  The body and the condition are nested functions
+        of the loop's carry (the mechanism variables and LOCALs the body may assign) that
+        leave ``st`` as they found it."""
+        for n in A.walk(st.body):
+            if isinstance(n, A.Prime) or (isinstance(n, A.Assign)
+                                          and isinstance(n.target, A.Prime)):
+                raise self.err(f"a derivative assignment inside a while loop cannot be "
+                               f"translated (in {ctx.where})", n.span)
+        if self.is_static(ctx, st.cond):
+            # constants and FROM variables cannot change inside the loop: it runs never or
+            # forever (NEURON hangs)
+            self.emit(ctx, f"if ({self.static_expr(ctx, st.cond)}) != 0:")
+            self.emit(ctx.child(indent=ctx.indent + 1),
+                      f'_unsupported("the while loop at {st.span} never ends: its condition '
+                      f'does not depend on anything the loop changes")')
+            return
+        from .dataflow import written
+        keys = sorted(written(st.body.stmts, self.user, set(self.vars)))
+        locs = sorted(_assigned_locals(st, set(ctx.locals) |
+                                       ({ctx.result} if ctx.result else set())))
+        tup = "(" + "".join(f"l_{n}, " for n in locs) + ")"
+        carry = "({" + ", ".join(f'"{k}": st["{k}"]' for k in keys) + "}, " + tup + ")"
+        inner = ctx.child(indent=ctx.indent + 1)
+        fc, fb, wc, ws, wr = (self.tmp("wcond"), self.tmp("wbody"), self.tmp("wc"),
+                              self.tmp("ws"), self.tmp("wr"))
+
+        def unpack(c):
+            self.emit(c, f"{ws} = dict(st)")
+            self.emit(c, f"st.update({wc}[0])")
+            if locs:
+                self.emit(c, f"{tup} = {wc}[1]")
+
+        def restore(c):
+            self.emit(c, "st.clear()")
+            self.emit(c, f"st.update({ws})")
+
+        self.emit(ctx, f"def {fc}({wc}):")
+        unpack(inner)
+        m = self.truth(ctx, st.cond)
+        if ctx.mask is not None:
+            m = f"xp.logical_and({ctx.mask}, {m})"
+        r = self.tmp("r")
+        self.emit(inner, f"{r} = xp.any({m})")
+        restore(inner)
+        self.emit(inner, f"return {r}")
+        self.emit(ctx, f"def {fb}({wc}):")
+        unpack(inner)
+        self.if_(inner, A.If(st.span, st.cond, st.body, None))
+        self.emit(inner, f"{r} = {carry}")
+        restore(inner)
+        self.emit(inner, f"return {r}")
+        self.emit(ctx, f"{wr} = _while(xp, {fc}, {fb}, {carry})")
+        self.emit(ctx, f"st.update({wr}[0])")
+        if locs:
+            self.emit(ctx, f"{tup} = {wr}[1]")
 
     def from_(self, ctx: Ctx, st: A.FromLoop) -> None:
         a = self.const_int(ctx, st.start, "a FROM loop's start")
@@ -380,6 +451,8 @@ class Gen:
 
 
 _GUARD = "__guard"
+#: math functions without an ``xp`` attribute of the same meaning (runtime.xp_function)
+XPF_FUNCTIONS = ("erf",)
 
 
 def _guard_divisions(e: A.Expr) -> A.Expr:

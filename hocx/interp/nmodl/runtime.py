@@ -209,6 +209,8 @@ def guard(xp, mask):
     """``d -> xp.where(mask, d, 1.0)``: a denominator in a branch only the instances in
     ``mask`` take (the others would divide by zero where NEURON never evaluates)."""
     def g(d):
+        if isinstance(d, float) and d != 0.0 and math.isfinite(d):
+            return d            # a nonzero constant (hh's vtrap(x, 10)): nothing to guard
         return xp.where(mask, d, 1.0)
     return g
 
@@ -220,3 +222,68 @@ def cnexp_step(xp, x, a, b, dt):
     if b is None:
         return x + dt * a
     return x + (1.0 - xp.exp(dt * b)) * (-a / b - x)
+
+
+# ---------------------------------------------------------------------------------------
+# while loops and the math functions numpy/jax.numpy do not spell as NMODL does
+
+#: passes a vectorised while loop may make before hocx calls it endless (NEURON would hang)
+WHILE_MAX = 1_000_000
+
+
+def while_loop(xp, cond, body, carry):
+    """``carry = body(carry)`` while ``cond(carry)`` (any instance's condition holds; the body
+    changes only those instances).  numpy: a Python loop that raises after
+    :data:`WHILE_MAX` passes; jax.numpy: a ``lax.while_loop`` whose carry is first widened to
+    the shapes the body gives (a constant that becomes per instance), and whose values become
+    NaN when it stops at the cap.  Forward-mode derivatives go through it; JAX cannot
+    reverse-differentiate a ``while_loop``."""
+    if getattr(xp, "__name__", "") == "numpy":
+        n = 0
+        while cond(carry):
+            carry = body(carry)
+            n += 1
+            if n >= WHILE_MAX:
+                raise NmodlRuntimeError(f"a while loop ran {WHILE_MAX} passes without ending "
+                                        f"(NEURON would hang here)")
+        return carry
+    import jax
+    import jax.numpy as jnp
+
+    tm = jax.tree_util.tree_map
+    carry = tm(lambda x: jnp.asarray(x, dtype=jnp.result_type(float)), carry)
+    for _ in range(8):
+        out = jax.eval_shape(body, carry)
+        new = tm(lambda c, o: jnp.broadcast_to(c, jnp.broadcast_shapes(c.shape, o.shape)),
+                 carry, out)
+        if all(a.shape == b.shape for a, b in zip(jax.tree_util.tree_leaves(new),
+                                                  jax.tree_util.tree_leaves(carry))):
+            break
+        carry = new
+
+    def b(c):
+        i, x = c
+        y = body(x)
+        return i + 1, tm(lambda a, ref: jnp.broadcast_to(a, ref.shape).astype(ref.dtype), y, x)
+
+    def cnd(c):
+        i, x = c
+        return jnp.logical_and(i < WHILE_MAX, cond(x))
+
+    i, carry = jax.lax.while_loop(cnd, b, (jnp.int32(0), carry))
+    return tm(lambda x: jnp.where(i >= WHILE_MAX, jnp.nan, x), carry)
+
+
+def xp_function(xp, name: str):
+    """A math function of NMODL that numpy lacks (``erf``, ``erfc``): C's libm values on the
+    host (Python's ``math``), ``jax.scipy.special`` in compiled code."""
+    if getattr(xp, "__name__", "") == "numpy":
+        fn = getattr(math, name)
+        vec = np.vectorize(fn, otypes=[float])
+
+        def host(x):
+            out = vec(x)
+            return out[()] if np.ndim(out) == 0 else out
+        return host
+    import jax.scipy.special as jss
+    return getattr(jss, name)

@@ -1,6 +1,10 @@
 """NEURON's built-in mechanisms as specs, in NEURON's type order.
 
-The simulated ones have their dynamics in one module each (``hh.py``, ``pas.py``, ...);
+The simulated ones have their dynamics in one module each (``iclamp.py``, ``expsyn.py``, ...);
+the density mechanisms ``pas`` and ``hh`` are ``.mod`` files of the standard library
+(``stdlib/pas.mod``, ``stdlib/hh.mod``) compiled by the NMODL translator: here they are only
+their names (:data:`STDLIB`), at their place in the type order, and each session's registry
+puts their translations there (:mod:`hocx.interp.stdlib_mods`);
 ``morphology``, ``capacitance``, the ions, ``APCount``, ``NetStim`` and ``IntFire1`` are
 declared here (capacitance and the ions are handled by the integrator itself, NetStim by the
 event layer).  Defaults are the ones NEURON 9.0.2 reports before finitialize.
@@ -13,10 +17,8 @@ from .alphasyn import ALPHASYNAPSE
 from .exp2syn import EXP2SYN
 from .expsyn import EXPSYN
 from .glutamate import GLUTAMATE
-from .hh import HH
 from .iclamp import ICLAMP
 from .ionotropic import IONOTROPIC
-from .pas import PAS
 from .seclamp import SECLAMP
 from .vclamp import VCLAMP
 
@@ -32,6 +34,11 @@ CAPACITANCE = MechSpec("capacitance", Kind.DENSITY, (P("cm", 1.0, "uF/cm2"), A("
 NA_ION = _ion("na", "nai", "nao", "sodium ion")
 K_ION = _ion("k", "ki", "ko", "potassium ion")
 CA_ION = _ion("ca", "cai", "cao", "calcium ion")
+#: declared (insertable, listed, printed by psection) but not simulated: a run with it says so
+EXTRACELLULAR = MechSpec("extracellular", Kind.DENSITY, (
+    P("xraxial", 1e9, "MOhm/cm"), P("xg", 1e9, "S/cm2"), P("xc", 0.0, "uF/cm2"),
+    P("e_extracellular", 0.0, "mV")),
+    doc="extracellular fields (declared only: hocx does not simulate it)", suffixed=False)
 APCOUNT = MechSpec("APCount", Kind.POINT_PROCESS, (
     P("n", 0.0, ""), P("thresh", -20.0, "mV"), P("time", 0.0, "ms"), A("firing", "")),
     doc="action potential counter")
@@ -42,13 +49,17 @@ INTFIRE1 = MechSpec("IntFire1", Kind.ARTIFICIAL_CELL, (
     P("tau", 10.0, "ms"), P("refrac", 5.0, "ms"), A("m", "")),
     net_receive=1, doc="leaky integrate-and-fire cell")
 
+#: the built-in mechanisms that are .mod files of the standard library (stdlib/<name>.mod)
+STDLIB: tuple[str, ...] = ("pas", "hh")
+
 #: the built-ins in NEURON's type order (the order currents are summed and states updated)
 #: (NEURON 9: morphology 2, capacitance 3, pas 4, IClamp 7, ..., na_ion 15, k_ion 16, hh 17, NetStim 18)
-BUILTIN_SPECS: tuple[MechSpec, ...] = (
-    MORPHOLOGY, CAPACITANCE, PAS, ICLAMP, ALPHASYNAPSE, EXPSYN, EXP2SYN, SECLAMP, VCLAMP, APCOUNT,
-    NA_ION, K_ION, HH, NETSTIM, INTFIRE1, CA_ION, IONOTROPIC, GLUTAMATE,
+#: (a str is a standard-library mod, translated per session: see the module docstring)
+BUILTIN_SPECS: tuple[MechSpec | str, ...] = (
+    MORPHOLOGY, CAPACITANCE, "pas", EXTRACELLULAR, ICLAMP, ALPHASYNAPSE, EXPSYN, EXP2SYN, SECLAMP, VCLAMP, APCOUNT,
+    NA_ION, K_ION, "hh", NETSTIM, INTFIRE1, CA_ION, IONOTROPIC, GLUTAMATE,
 )
 
-__all__ = ["BUILTIN_SPECS", "PAS", "HH", "ICLAMP", "ALPHASYNAPSE", "EXPSYN", "EXP2SYN", "SECLAMP",
-           "VCLAMP", "IONOTROPIC", "GLUTAMATE", "NETSTIM", "INTFIRE1", "APCOUNT", "MORPHOLOGY",
+__all__ = ["BUILTIN_SPECS", "STDLIB", "ICLAMP", "ALPHASYNAPSE", "EXPSYN", "EXP2SYN", "SECLAMP",
+           "VCLAMP", "EXTRACELLULAR", "IONOTROPIC", "GLUTAMATE", "NETSTIM", "INTFIRE1", "APCOUNT", "MORPHOLOGY",
            "CAPACITANCE", "NA_ION", "K_ION", "CA_ION"]

@@ -121,7 +121,12 @@ class CheckedMod:
 MATH_FUNCTIONS = {
     "exp": 1, "log": 1, "log10": 1, "fabs": 1, "sqrt": 1, "sin": 1, "cos": 1, "tan": 1,
     "asin": 1, "acos": 1, "atan": 1, "atan2": 2, "sinh": 1, "cosh": 1, "tanh": 1,
-    "floor": 1, "ceil": 1, "fmod": 2, "pow": 2, "erf": 1, "erfc": 1,
+    "floor": 1, "ceil": 1, "fmod": 2, "pow": 2, "erf": 1,
+}
+# C functions nocmodl does not declare (so nrnivmodl's C compile fails on them): a clear error
+NOT_NMODL_FUNCTIONS = {
+    "erfc": "NEURON's NMODL has no erfc (nocmodl leaves it undeclared and the C compile of "
+            "the mod fails); write 1 - erf(x), or define FUNCTION erfc in the mod",
 }
 # other functions nocmodl knows (extdef*.h); accepted here, may fail at code generation
 OTHER_FUNCTIONS = {
@@ -636,6 +641,9 @@ class _Checker:
             return
         if c.name in OTHER_FUNCTIONS:
             return
+        if c.name in NOT_NMODL_FUNCTIONS:
+            raise self.err(f"{c.name}() is not an NMODL function (in {ctx['where']})", c.span,
+                           hint=NOT_NMODL_FUNCTIONS[c.name])
         cands = [n for n, s in self.symbols.items()
                  if s.kind in (Kind.FUNCTION, Kind.PROCEDURE)] + list(MATH_FUNCTIONS)
         s = suggest(c.name, cands)

@@ -49,11 +49,11 @@ def test_begin_erase_and_keep_lines(s):
 
 
 def test_size_label_lines_marks_and_vectors(s):
-    s.execute('{g.size(0, 20, -80, 40)}\nx1 = g.size(2)\n{g.label(0.5, 0.9, "title")}\n'
+    s.execute('{g.size(0, 20, -80, 40)}\nx1 = g.size(2)\nx2 = g.hocx_view(2)\n{g.label(0.5, 0.9, "title")}\n'
               "{g.beginline(\"ramp\", 2, 3)}\n{g.line(0, 0) g.line(1, 5)}\n{g.mark(3, 4, \"o\", 6, 5, 1)}\n"
               "objref y, x\ny = new Vector(3)\n{y.indgen()}\nx = new Vector(3)\n{x.indgen(10, 1)}\n"
               "{y.plot(g, x, 2, 1)}\n{y.line(g, 0.5)}\n{y.x[0] = 9}\n")
-    assert s.get_global("x1") == 20
+    assert s.get_global("x1") == 0 and s.get_global("x2") == 20    # size(i) is 0 headless (nrniv)
     fig = graph(s).figure()
     assert fig["view"] == [0, 20, -80, 40] and fig["labels"] == [(0.5, 0.9, "title")]
     kinds = [(ln["kind"], ln["label"], list(ln["x"]), list(ln["y"])) for ln in fig["lines"]]
@@ -77,7 +77,9 @@ def test_run_plots_graphs_in_graph_list_and_native_path_without(s):
     assert np.allclose(line["x"], np.arange(41) * 0.025)
     assert np.allclose(line["y"], np.asarray(s.h.vr))
     assert s.sim.native_runs == 0                          # Plot() after every step
-    s.execute("objref g\n{graphList[0].remove_all()}\nrun()\n")
+    # as in a headless nrniv, run() took g out of graphList[0]; hocx keeps plotting it from
+    # hocx_kept_[0] (stdrun.hoc initPlot): drop it there too
+    s.execute("objref g\n{graphList[0].remove_all() hocx_kept_[0].remove_all()}\nrun()\n")
     assert s.sim.native_runs == 1                          # no Graph: the fast native loop
 
 

@@ -1,4 +1,8 @@
-"""hh: Hodgkin–Huxley squid-axon channels (NEURON's hh.mod), with its rate TABLE and q10.
+"""The former hand-written ``hh`` spec (hocx/spec/builtin/hh.py until the built-ins became
+stdlib/hh.mod), kept ONLY as the baseline of benchmarks/nmodl_translate.py (translated hh vs
+hand-written).  hocx does not use it.  Registered under the suffix ``hhH``.
+
+hh: Hodgkin–Huxley squid-axon channels (NEURON's hh.mod), with its rate TABLE and q10.
 
 Rates are evaluated either exactly (``usetable_hh = 0``) or, as NEURON does by default,
 by linear interpolation in six 201-entry tables of minf/mtau/hinf/htau/ninf/ntau built at
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import A, IonUse, Kind, MechSpec, P, S
+from hocx.spec import A, IonUse, Kind, MechSpec, P, S
 
 TABLE_VMIN, TABLE_VMAX, TABLE_N = -100.0, 100.0, 200
 
@@ -75,7 +79,8 @@ def rates_table(xp, combo, v):
 def rates(xp, v, env):
     if env["usetable"]:
         return rates_table(xp, env["hh_table"], v)
-    return rates_exact(xp, v, env["q10"])
+    q10 = env["q10"] if "q10" in env else xp.power(3.0, (env["celsius"] - 6.3) / 10.0)
+    return rates_exact(xp, v, q10)
 
 
 def _current(xp, p, s, v, t, env):
@@ -108,13 +113,13 @@ def _derivative(xp, p, s, v, env):
     return {"m": (minf - s["m"]) / mtau, "h": (hinf - s["h"]) / htau, "n": (ninf - s["n"]) / ntau}
 
 
-def tables(globals_: dict, celsius: float) -> dict:
+def tables(globals_: dict, celsius: float, dt: float = 0.025, usetable: bool = True) -> dict:
     """hh's step-wide values at ``celsius``: the q10 factor and the rate table."""
     return {"q10": q10_factor(celsius), "hh_table": lookup_table(build_table(celsius))}
 
 
 HH = MechSpec(
-    name="hh", kind=Kind.DENSITY,
+    name="hhH", kind=Kind.DENSITY,
     variables=(P("gnabar", 0.12, "S/cm2"), P("gkbar", 0.036, "S/cm2"), P("gl", 0.0003, "S/cm2"),
                P("el", -54.3, "mV"), A("gna", "S/cm2"), A("gk", "S/cm2"), A("il", "mA/cm2"),
                S("m"), S("h"), S("n")),
@@ -122,5 +127,5 @@ HH = MechSpec(
     nonspecific_current="il",
     current=_current, initial=_initial, method="cnexp", cnexp_coeffs=_cnexp_coeffs,
     derivative=_derivative,
-    tables=tables, flags=(("usetable", "usetable_hh", 1.0),),
-    doc="Hodgkin-Huxley squid channels")
+    tables=tables, flags=(("usetable", "usetable_hhH", 1.0),),
+    doc="the former hand-written hh (benchmark baseline)")
