@@ -3,8 +3,9 @@
 Enter runs the input when the parser says it is complete and otherwise opens a
 continuation line; a syntax error in the first statement keeps the input in the
 editor with the cursor on the error and the diagnostic below it.  Ctrl-C clears
-the input, Ctrl-D on an empty line exits, Ctrl-R searches history and Up
-recalls entries starting with what is typed.  Continuation lines are indented
+the input, Ctrl-D on an empty line exits, Ctrl-R searches history, Up
+recalls entries starting with what is typed, and the rest of the latest history entry
+starting with the input is suggested in grey (→ or Ctrl-E accepts it).  Continuation lines are indented
 by open braces, and a ``}`` typed on an indentation-only line dedents it.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 from pathlib import Path
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.document import Document
 from prompt_toolkit.enums import DEFAULT_BUFFER
 from prompt_toolkit.filters import has_focus
@@ -130,6 +132,7 @@ def make_prompt_session(engine, *, input=None, output=None, history: History | N
         completer=HocCompleter(engine),
         complete_while_typing=False,
         enable_history_search=True,
+        auto_suggest=AutoSuggestFromHistory(),     # grey completion from history; → accepts it
         history=history if history is not None else open_history(),
         key_bindings=_bindings(engine),
         bottom_toolbar=lambda: toolbar_fragments(engine, _typed()),

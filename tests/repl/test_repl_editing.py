@@ -86,3 +86,22 @@ def test_cli_vi_option():
     assert cli.parse_args(["--vi"]).vi is True
     assert cli.parse_args([]).vi is False
     assert "--vi" in cli.USAGE
+
+
+def test_history_auto_suggestion():
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.buffer import Buffer
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    engine = Engine(real_session(), stdout=io.StringIO())
+    with create_pipe_input() as pipe:
+        ps = make_prompt_session(engine, input=pipe, output=DummyOutput(), vi=False)
+    assert isinstance(ps.auto_suggest, AutoSuggestFromHistory)
+    hist = InMemoryHistory()
+    hist.append_string("soma { insert hh }")
+    buf = Buffer(history=hist)
+    sug = ps.auto_suggest.get_suggestion(buf, Document("soma { ins"))
+    assert sug is not None and sug.text == "ert hh }"
