@@ -19,6 +19,7 @@ import os
 from ...errors import HocError
 from ..mod_cache import ModCache
 from ..mod_loader import ARCH_DIRS, ModLoader, install_functions, install_globals
+from ..mod_methods import install_methods
 from ..objects import as_str
 from ..safety import check_read, expand_file_name
 
@@ -31,6 +32,7 @@ def install(interp) -> None:
             install_globals(interp, spec)
         for std in getattr(model.registry, "stdlib", {}).values():   # rates_hh(v), vtrap_hh(x, y)
             install_functions(interp, std)
+            install_methods(interp, std)                               # IntFire1's c.M()
     interp.register_builtin("nrn_load_dll", _nrn_load_dll, kind="func",
                             doc='nrn_load_dll("path"): load mechanisms: a folder of .mod files, a '
                                 '.mod file, or a NEURON library (x86_64/libnrnmech.so) whose '
