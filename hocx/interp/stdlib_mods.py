@@ -38,16 +38,17 @@ from .nmodl_version import translator_version
 STDLIB_MODS = STDLIB
 #: the hooks a generated source may define (the ones its SPEC lists are made lazy)
 _HOOKS = ("initial", "current", "update", "derivative", "cnexp_coeffs", "after_solve",
-          "tables")
+          "tables", "receive", "receive_event", "receive_init")
 SHIPPED_FORMAT = 1
 
 _MEMO: dict[str, str] = {}     # mod key -> generated source, and the translator version
 
 
 def mod_path(name: str) -> Path:
-    p = _resources.stdlib_dir() / f"{name}.mod"
+    p = _resources.stdlib_dir() / f"{name.lower()}.mod"      # IntFire1 -> intfire1.mod
     if not p.is_file():
-        raise ModelError(f"hocx installation is missing stdlib/{name}.mod (the built-in {name})")
+        raise ModelError(f"hocx installation is missing stdlib/{name.lower()}.mod "
+                         f"(the built-in {name})")
     return p
 
 
@@ -192,9 +193,12 @@ def _declared_spec(meta: dict, hooks: dict) -> MechSpec:
     """The MechSpec of a generated source's declarations, with ``hooks`` as its functions
     (the same fields :func:`hocx.interp.nmodl._spec` fills for a density mechanism without
     KINETIC or NET_RECEIVE; :func:`_check_same` compares the two when the hooks load)."""
-    if meta["method"] == "sparse" or meta.get("receive") or meta["kind"] != "density":
+    rec = meta.get("receive")
+    if meta["method"] == "sparse" or (meta["kind"] == "density" and rec) or (
+            meta["kind"] not in ("density", "artificial")) or (rec and rec["watches"]):
         raise ModelError(f"stdlib/{meta['name']}.mod: a built-in mechanism is a density "
-                         "mechanism without KINETIC or NET_RECEIVE")
+                         "mechanism without KINETIC or NET_RECEIVE, or an ARTIFICIAL_CELL "
+                         "without WATCH")
     name = meta["name"]
     variables = tuple(Var(n, Role(role), float(d), u, int(size), scope,
                           None if lim is None else tuple(lim), bool(vis), bool(step))
@@ -207,6 +211,8 @@ def _declared_spec(meta: dict, hooks: dict) -> MechSpec:
               net_receive=int(meta["net_receive"]), electrode_current=meta["electrode"],
               nonspecific_current=meta["nonspecific"], doc=meta["doc"], method=meta["method"],
               globals=glob_defaults, flags=flags, **hooks)
+    if rec:
+        kw.update(net_receive_args=tuple(rec["args"]), additive_receive=bool(rec["additive"]))
     for k in ("uses", "unsupported", "initial_solve"):
         v = meta.get(k)
         if v is not None:

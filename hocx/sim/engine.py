@@ -150,9 +150,9 @@ class Simulator:
             rows = blk.rows()
             k = blk.count
             for mask, delay, flag in snd:
-                gst = NR.insert(xp, g, gst, rows, 0.0 + NR._b(xp, delay, k, np.float64),
-                                NR._b(xp, flag, k, np.float64), np.full(k, -1, dtype=np.int64),
-                                NR._b(xp, mask, k, bool))
+                gst = NR.send_self(xp, g, gst, rows, 0.0 + NR._b(xp, delay, k, np.float64),
+                                   NR._b(xp, flag, k, np.float64), np.full(k, -1, dtype=np.int64),
+                                   NR._b(xp, mask, k, bool))
         ext = getattr(self.queue, "initial_general", [])
         if ext:
             c = np.array([e[1] for e in ext], dtype=np.int64)

@@ -33,7 +33,7 @@ from .solver import TreeSolver, tree_levels
 #: |v| above this (mV), or NaN, stops a run with a NumericalError.
 RUNAWAY_MV = 1e4
 #: the general event path's carried arrays (hocx.sim.netreceive)
-GEN_KEYS = ("pq_t", "pq_f", "pq_c", "pq_n", "seq", "W", "wt_on", "wt_fl", "gerr")
+GEN_KEYS = ("pq_t", "pq_f", "pq_c", "pq_n", "seq", "W", "wt_on", "wt_fl", "gerr", "tq")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ get a **bounded pending-event buffer per instance** instead of :mod:`hocx.sim.ev
 ring: ``pq_t`` (time, +inf = free), ``pq_f`` (flag), ``pq_c`` (NetCon index into the weight
 table ``W``, −1 for a self event of INITIAL or a WATCH: zero arguments) and ``pq_n`` (insertion
 number: ties go first in, first out).  All rows of all general blocks share one buffer
-``(G + 1, Q)``; row ``G`` is a sink for masked-out insertions.
+``(G + 1, Q)``; row ``G`` is a sink for masked-out insertions.  ``tq`` (per row) is the
+insertion number of the instance's movable event — NEURON's ``_tqitem``, set by every
+``net_send(delay, 1)`` (INITIAL's too) — which ``net_move(tt)`` re-times (:func:`move_self`;
+a block's net_moves apply after its net_sends, the hook keeping no order between the two).
 
 Events enter the buffer with their exact time: threshold spikes ``(t_n + 1e-10) + delay``,
 external events (NetStim spikes, ``nc.event``) from the chunk's step-indexed list, self events
@@ -39,7 +42,7 @@ MAX_ROUNDS = 4096
 #: NEURON's hoc_epsilon (WatchCondition::activate: above when value >= -hoc_epsilon)
 HOC_EPSILON = 1e-11
 #: error codes in ``gerr`` (code * 1000 + general block index)
-ERR_QUEUE, ERR_ROUNDS, ERR_SPIKES = 1, 2, 3
+ERR_QUEUE, ERR_ROUNDS, ERR_SPIKES, ERR_NOMOVE, ERR_MOVEBACK = 1, 2, 3, 4, 5
 
 
 def _is_general(mech) -> bool:
@@ -111,7 +114,8 @@ class GenNet:
                 "pq_c": np.full((G + 1, Q), -1, dtype=np.int64),
                 "pq_n": np.zeros((G + 1, Q), dtype=np.int64), "seq": np.int64(0),
                 "W": Wt, "wt_on": np.zeros((G + 1, self.nwatch), dtype=bool),
-                "wt_fl": np.zeros((G + 1, self.nwatch), dtype=bool), "gerr": np.int64(0)}
+                "wt_fl": np.zeros((G + 1, self.nwatch), dtype=bool), "gerr": np.int64(0),
+                "tq": np.full(G + 1, -1, dtype=np.int64)}
 
     def error(self, code: int, mechs) -> ModelError | None:
         code = int(code)
@@ -126,6 +130,12 @@ class GenNet:
         if kind == ERR_ROUNDS:
             return ModelError(f"{name}: NET_RECEIVE events do not settle within one step "
                               f"(more than {MAX_ROUNDS} deliveries: a net_send(0, ...) loop?)")
+        if kind == ERR_NOMOVE:
+            return ModelError(f"No event with flag=1 for net_move in {name}",
+                              hint="net_move moves the pending self event of the instance's last "
+                                   "net_send(delay, 1); none is pending")
+        if kind == ERR_MOVEBACK:
+            return ModelError(f"{name}: net_move tt < t (an event cannot be moved into the past)")
         return ModelError(f"{name}: an event source fired more than once in one time step",
                           hint="hocx records at most one net_event spike per source and step")
 
@@ -276,6 +286,41 @@ def insert(jnp, g: GenNet, st: dict, rows, te, flag, c, mask, gb_of_err: int = 0
     out["pq_t"] = _set(out["pq_t"], (G), jnp.inf)
     out["seq"] = st["seq"] + E
     out["gerr"] = jnp.where((st["gerr"] == 0) & over, ERR_QUEUE * 1000 + gb_of_err, st["gerr"])
+    return out
+
+
+def send_self(jnp, g: GenNet, st, rows, te, flag, c, mask, gb: int = 0) -> dict:
+    """net_send: insert the self events and, where ``flag == 1``, remember each one as its
+    instance's movable event (nrn_net_send's ``*v = q``; ``tq`` holds its insertion number)."""
+    seq0 = st["seq"]
+    st = insert(jnp, g, st, rows, te, flag, c, mask, gb)
+    one = mask & (flag == 1.0)
+    n = seq0 + jnp.arange(rows.shape[0])
+    return {**st, "tq": _set(st["tq"], (rows), jnp.where(one, n, st["tq"][rows]))}
+
+
+def move_self(jnp, g: GenNet, st, rows, tt, mask, tnow, gb: int = 0) -> dict:
+    """net_move(tt) where ``mask``: the instance's movable event (its last flag-1 net_send,
+    still pending) gets time ``tt`` (NetCvode::move_event: taken out of the queue and put back,
+    so it goes after events already there at ``tt``).  None pending, or ``tt < t``: ``gerr``
+    (NEURON's hoc_execerror)."""
+    k = rows.shape[0]
+    ar = jnp.arange(k)
+    tq = st["tq"][rows]
+    hit = (st["pq_n"][rows] == tq[:, None]) & jnp.isfinite(st["pq_t"][rows]) & (tq >= 0)[:, None]
+    found = jnp.any(hit, axis=1)
+    col = jnp.argmax(hit, axis=1)
+    back = mask & found & (tt < tnow)
+    ok = mask & found & ~back
+    n = st["seq"] + ar
+    out = dict(st)
+    out["pq_t"] = _set(st["pq_t"], (rows, col), jnp.where(ok, tt, st["pq_t"][rows, col]))
+    out["pq_n"] = _set(st["pq_n"], (rows, col), jnp.where(ok, n, st["pq_n"][rows, col]))
+    out["tq"] = _set(st["tq"], (rows), jnp.where(ok, n, tq))
+    out["seq"] = st["seq"] + k
+    code = jnp.where(jnp.any(mask & ~found), ERR_NOMOVE * 1000 + gb,
+                     jnp.where(jnp.any(back), ERR_MOVEBACK * 1000 + gb, 0))
+    out["gerr"] = jnp.where(st["gerr"] == 0, code, st["gerr"])
     return out
 
 
@@ -479,8 +524,12 @@ def _round(jnp, ctx: Ctx, gb: int, blk: GenBlock, st, S, A, v, limit, espk):
         v = _set(v, (nodes), jnp.where(has, _b(jnp, vnew, k, jnp.float64), vi))
     for mask, delay, fl in out.get("sends") or ():
         m = has & _b(jnp, mask, k, bool)
-        st = insert(jnp, g, st, rows, te + _b(jnp, delay, k, jnp.float64),
-                    _b(jnp, fl, k, jnp.float64), c, m, gb)
+        st = send_self(jnp, g, st, rows, te + _b(jnp, delay, k, jnp.float64),
+                       _b(jnp, fl, k, jnp.float64), c, m, gb)
+    # net_move after the block's net_sends (the hook keeps no order between the two lists)
+    for mask, time in out.get("moves") or ():
+        st = move_self(jnp, g, st, rows, _b(jnp, time, k, jnp.float64),
+                       has & _b(jnp, mask, k, bool), te, gb)
     for mask, time in out.get("events") or ():
         m = has & _b(jnp, mask, k, bool)
         st, espk = _emit(jnp, ctx, blk, st, m, _b(jnp, time, k, jnp.float64), espk, gb)

@@ -192,3 +192,20 @@ def test_without_safe_nothing_is_refused(model):
     s = Session(out=lambda _s: None, err=lambda _s: None)
     s.execute(f'xopen("{model.parent / "outside" / "o.hoc"}")\n', "t.hoc")
     assert s.get_global("outside") == 1.0
+
+
+def test_neuronhome_library_names_hocx_own_copy_even_when_neuronhome_is_set(tmp_path, monkeypatch):
+    """``$(NEURONHOME)/lib/hoc/x.hoc`` is hocx's stdlib x.hoc when it has one, even with the
+    environment's NEURONHOME pointing at an installed NEURON (``import neuron`` sets it), whose
+    GUI library files hocx cannot run."""
+    from hocx.api import Session
+
+    lib = tmp_path / "nrn" / "lib" / "hoc"
+    lib.mkdir(parents=True)
+    (lib / "mkcurve.hoc").write_text('print "NEURON\'s own file"\n')
+    (lib / "only_here.hoc").write_text('print "only in NEURONHOME"\n')
+    monkeypatch.setenv("NEURONHOME", str(tmp_path / "nrn"))
+    out = []
+    s = Session(out=out.append, err=lambda _t: None)
+    s.execute('{xopen("$(NEURONHOME)/lib/hoc/mkcurve.hoc")}\n{xopen("$(NEURONHOME)/lib/hoc/only_here.hoc")}\n')
+    assert "".join(out) == "only in NEURONHOME\n"

@@ -249,6 +249,13 @@ def find_file(interp, name: str, *, search: bool = True, span: Span | None = Non
     Under --safe (safety.py) a name outside the allowed folders is refused before the
     file system is asked about it, $HOC_LIBRARY_PATH is not read, and a searched folder
     outside the allowed ones is skipped."""
+    if name.replace("\\", "/").startswith("$(NEURONHOME)/lib/hoc/"):
+        # NEURON's library as hocx provides it: hocx's own stdlib copy, even when the
+        # environment's NEURONHOME names an installed NEURON (whose GUI files hocx cannot run)
+        std = _resources.stdlib_path(Path(name).name)
+        if std is not None:
+            expand_file_name(interp, name, span, what)      # --safe's checks still apply
+            return std
     name = expand_file_name(interp, name, span, what)
     p = Path(name)
     candidates = [p]

@@ -22,7 +22,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from ...errors import ModelError
-from ...spec import Kind
+from ...spec import Kind, Role
 from .. import ions, kernel
 from ..integrator import NodeLayout, children_table, density_inverse, pack_params
 from ..kernel import mech_env, with_pointers
@@ -70,6 +70,18 @@ def ode_of(mech):
             return {k: (0.0 * s[k] if c[1] is None else c[1]) for k, c in ab.items() if k != "_extra"}
         return mech.derivative, diag
     deriv = mech.derivative
+    if mech.kinetic is None:
+        # nocmodl's _ode_matsol1 for a DERIVATIVE block solved otherwise (derivimplicit,
+        # euler): each state's diagonal by a forward difference of 0.001 in that state
+        def diag_fd(xp, p, s, v, env):
+            base = deriv(xp, p, s, v, env)
+            out = {}
+            for k in base:
+                s1 = dict(s)
+                s1[k] = s[k] + .001
+                out[k] = (deriv(xp, p, s1, v, env)[k] - base[k]) / .001
+            return out
+        return deriv, diag_fd
 
     def diag_ad(xp, p, s, v, env):
         out = {}
@@ -125,7 +137,10 @@ class CvSystem:
             if self.odes[bi] is None:
                 self.slots.append({})
                 continue
-            names = [k for k in blk.mech.states]
+            # only the STATEs are NEURON's CVode equations (_ode_count); stepped ASSIGNEDs
+            # (cad's influx, written inside its DERIVATIVE) are carried in S0, not integrated
+            ode_states = {v.name for v in blk.mech.of(Role.STATE)}
+            names = [k for k in blk.mech.states if k in ode_states]
             ns = len(names)
             sl = {k: off + np.arange(blk.count) * ns + j for j, k in enumerate(names)}
             off += ns * blk.count
@@ -201,13 +216,31 @@ class CvSystem:
             S.append(s)
         return S
 
+    def push_concs(self, lay, v, S):
+        """The ions' concentrations from the STATEs that write them (cad's cai): in NEURON
+        such a STATE *is* the ion's variable, so every f evaluation sees y's value there."""
+        ION = {bi: dict(S[bi]) for bi, m in enumerate(self.mechs) if m.kind is Kind.ION}
+        touched = False
+        for bi, sl in enumerate(self.slots):
+            links, arrs = kernel._links(lay, bi)
+            vals = {k: S[bi][k] for k in sl if any(k in ln.conc_states for ln in links)}
+            if vals:
+                ION, _ = ions.store(lay, links, arrs, ION, vals, v[lay.nodes[bi]].shape, "states")
+                touched = True
+        if not touched:
+            return S
+        S = list(S)
+        for bi, vals in ION.items():
+            S[bi] = vals
+        return S
+
     # -- f ------------------------------------------------------------------------------
     def evaluate(self, t, y, S0, P):
         """(ydot, aux, assigned, states, v) at (t, y); ``S0`` holds the non-ODE states."""
         lay = self.lay()
         usetable = self.env.usetable
         v = self.full_v(y, P)
-        S = self.scatter_states(y, S0)
+        S = self.push_concs(lay, v, self.scatter_states(y, S0))
         rhs, d, A, S2, ION = kernel.current_pass(lay, self.mechs, usetable, v, S, t, P)
         parent = self.T["parent"]
         dv = v[parent] - v

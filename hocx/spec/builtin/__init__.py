@@ -5,7 +5,8 @@ the density mechanisms ``pas`` and ``hh`` are ``.mod`` files of the standard lib
 (``stdlib/pas.mod``, ``stdlib/hh.mod``) compiled by the NMODL translator: here they are only
 their names (:data:`STDLIB`), at their place in the type order, and each session's registry
 puts their translations there (:mod:`hocx.interp.stdlib_mods`);
-``morphology``, ``capacitance``, the ions, ``APCount``, ``NetStim`` and ``IntFire1`` are
+the artificial cells ``IntFire1``, ``IntFire2``, ``IntFire4`` are ``stdlib/intfire1.mod``,
+``intfire2.mod``, ``intfire4.mod`` the same way; ``morphology``, ``capacitance``, the ions, ``APCount`` and ``NetStim`` are
 declared here (capacitance and the ions are handled by the integrator itself, NetStim by the
 event layer).  Defaults are the ones NEURON 9.0.2 reports before finitialize.
 """
@@ -45,21 +46,19 @@ APCOUNT = MechSpec("APCount", Kind.POINT_PROCESS, (
 NETSTIM = MechSpec("NetStim", Kind.ARTIFICIAL_CELL, (
     P("interval", 10.0, "ms"), P("number", 10.0, ""), P("start", 50.0, "ms"), P("noise", 0.0, "")),
     net_receive=1, doc="spike generator")
-INTFIRE1 = MechSpec("IntFire1", Kind.ARTIFICIAL_CELL, (
-    P("tau", 10.0, "ms"), P("refrac", 5.0, "ms"), A("m", "")),
-    net_receive=1, doc="leaky integrate-and-fire cell")
 
 #: the built-in mechanisms that are .mod files of the standard library (stdlib/<name>.mod)
-STDLIB: tuple[str, ...] = ("pas", "hh")
+#: (and NEURON's artificial cells IntFire1, IntFire2, IntFire4: stdlib/intfire1.mod, ...)
+STDLIB: tuple[str, ...] = ("pas", "hh", "IntFire1", "IntFire2", "IntFire4")
 
 #: the built-ins in NEURON's type order (the order currents are summed and states updated)
 #: (NEURON 9: morphology 2, capacitance 3, pas 4, IClamp 7, ..., na_ion 15, k_ion 16, hh 17, NetStim 18)
 #: (a str is a standard-library mod, translated per session: see the module docstring)
 BUILTIN_SPECS: tuple[MechSpec | str, ...] = (
     MORPHOLOGY, CAPACITANCE, "pas", EXTRACELLULAR, ICLAMP, ALPHASYNAPSE, EXPSYN, EXP2SYN, SECLAMP, VCLAMP, APCOUNT,
-    NA_ION, K_ION, "hh", NETSTIM, INTFIRE1, CA_ION, IONOTROPIC, GLUTAMATE,
+    NA_ION, K_ION, "hh", NETSTIM, "IntFire1", "IntFire2", "IntFire4", CA_ION, IONOTROPIC, GLUTAMATE,
 )
 
 __all__ = ["BUILTIN_SPECS", "STDLIB", "ICLAMP", "ALPHASYNAPSE", "EXPSYN", "EXP2SYN", "SECLAMP",
-           "VCLAMP", "EXTRACELLULAR", "IONOTROPIC", "GLUTAMATE", "NETSTIM", "INTFIRE1", "APCOUNT", "MORPHOLOGY",
+           "VCLAMP", "EXTRACELLULAR", "IONOTROPIC", "GLUTAMATE", "NETSTIM", "APCOUNT", "MORPHOLOGY",
            "CAPACITANCE", "NA_ION", "K_ION", "CA_ION"]
