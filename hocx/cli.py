@@ -433,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         except HocError as e:
             sys.stderr.write(f"hocx: {e.message}\n")
             return 2
-    if opts.safe and not opts.check:
+    if not opts.check:           # with or without --safe: native code from a trusted folder only
         from .safe_start import guard_compile_cache
         guard_compile_cache(opts.jit_cache, opts.no_jit_cache, sys.stderr)
     if opts.check and not opts.actions:

@@ -5,6 +5,8 @@ Shared by the parser-table cache (:mod:`hocx.syntax.tables`) and the translation
 to be checked by its caller (a key, a payload hash); these helpers only make sure nobody
 else could have put it there:
 
+* :func:`trusted_folder`: a folder (and its parent) of ours that nobody else can write — the
+  test for the XLA compilation cache, whose entries are native code;
 * :func:`private_dir`: a real folder (not a link), owned by the user, no group/other access;
   created 0700 when asked;
 * :func:`read_private`: the text of a regular file owned by the user, opened with
@@ -17,6 +19,28 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+
+
+def trusted_folder(path: str) -> bool:
+    """A real folder of ours, not writable by group or others (nor is its parent); a folder
+    that does not exist yet is trusted when its parent is (it is created 0700).  A parent
+    that others may write but with the sticky bit (``/tmp``) is fine when it is root's or
+    ours: nobody else can rename or replace our folder in it."""
+    path = os.path.abspath(os.path.expanduser(path))
+    for i, p in enumerate((path, os.path.dirname(path))):
+        try:
+            st = os.lstat(p)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if not stat.S_ISDIR(st.st_mode):
+            return False
+        if i == 1 and st.st_mode & stat.S_ISVTX and st.st_uid in (0, os.getuid()):
+            continue
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return False
+    return True
 
 
 def private_dir(path: Path, create: bool) -> bool:

@@ -1,37 +1,22 @@
 """What ``--safe`` checks before anything runs (front-end layer 4; docs/SAFETY.md).
 
 The persistent XLA compilation cache holds compiled native code that JAX loads and runs.
-Under ``--safe`` it is used only when its folder is a real folder (not a link) owned by
-the user that neither group nor others can write, and the same holds for the folder
-above it; otherwise the run compiles without the cache and says so.  (A script cannot
+It is used only when its folder is a real folder (not a link) owned by the user that
+neither group nor others can write, and the same holds for the folder above it; otherwise
+the run compiles without the cache and says so (with or without ``--safe``).  (A script cannot
 choose the folder: only ``--jit-cache``, ``HOCX_JIT_CACHE`` and ``HOCX_CACHE_DIR`` do.)
 """
 from __future__ import annotations
 
 import os
-import stat
 from typing import TextIO
 
-
-def trusted_folder(path: str) -> bool:
-    """A real folder of ours, not writable by group or others (nor is its parent); a folder
-    that does not exist yet is trusted when its parent is (JAX creates it)."""
-    path = os.path.abspath(os.path.expanduser(path))
-    for p in (path, os.path.dirname(path)):
-        try:
-            st = os.lstat(p)
-        except FileNotFoundError:
-            continue
-        except OSError:
-            return False
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
-            return False
-    return True
+from .private_files import trusted_folder
 
 
 def guard_compile_cache(jit_cache: str | None, no_jit_cache: bool, stderr: TextIO) -> bool:
-    """Under --safe: switch the compile cache off when its folder is not trusted.  True when
-    it was switched off."""
+    """Switch the compile cache off when its folder is not trusted.  True when it was
+    switched off."""
     if no_jit_cache:
         return False
     if jit_cache is None:
@@ -44,6 +29,6 @@ def guard_compile_cache(jit_cache: str | None, no_jit_cache: bool, stderr: TextI
     from .sim.jitcache import configure_jit_cache
 
     configure_jit_cache(None)
-    stderr.write(f"hocx: --safe: not using the compile cache {path} (a link, not ours, or "
+    stderr.write(f"hocx: not using the compile cache {path} (a link, not ours, or "
                  "writable by others); compiling without it\n")
     return True

@@ -23,8 +23,12 @@ def _persistent_cache() -> None:
         "HOCX_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "hocx", "xla"))
     if not path:
         return
+    from ..private_files import trusted_folder
+
+    if not trusted_folder(path):        # native code: never loaded from a folder others can write
+        return                          # (the CLI says so: hocx.safe_start)
     try:
-        os.makedirs(path, exist_ok=True)
+        os.makedirs(path, mode=0o700, exist_ok=True)
         jax.config.update("jax_compilation_cache_dir", path)
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)

@@ -193,7 +193,7 @@ def test_every_reference_script_runs_the_same_under_safe(tmp_path, name):
 
 # ------------------------------------------------------------------ the compile cache
 def test_trusted_compile_cache_folder(tmp_path):
-    from hocx.safe_start import trusted_folder
+    from hocx.private_files import trusted_folder
 
     home = tmp_path / "home"
     home.mkdir(mode=0o755)
@@ -209,6 +209,18 @@ def test_trusted_compile_cache_folder(tmp_path):
     assert not trusted_folder(str(home / "link"))
     os.chmod(home, 0o777)
     assert not trusted_folder(str(home / "xla"))            # others could swap the folder
+    os.chmod(home, 0o1777)
+    assert trusted_folder(str(home / "xla"))                # sticky (as /tmp): they cannot
+    os.chmod(home, 0o755)
+
+
+def test_an_untrusted_compile_cache_is_refused_without_safe_too(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    r = hocx("--jit-cache", str(shared), "-c", "print 1", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout == "1 \n"
+    assert f"not using the compile cache {shared}" in r.stderr
 
 
 def test_safe_refuses_an_untrusted_compile_cache(tmp_path):
