@@ -36,7 +36,7 @@ from ..errors import HocError, HocNameError, HocRuntimeError, Span
 from ..model.mechanisms import global_names, is_global
 from ..spec import Kind, MechSpec
 from .mod_cache import Entry, ModCache, includes, mod_key
-from .mod_methods import install_methods
+from .mod_methods import call_from_hoc, install_methods
 from .scope import HocArray
 
 #: the folder names nrnivmodl builds into (``uname -m``)
@@ -361,15 +361,7 @@ def _hoc_function(t, fname: str, what: str, nargs: int, hoc: str):
             raise HocRuntimeError(f"{hoc}: the arguments are numbers", span) from None
         ns = interp.globals.values
         values = {v.name: float(ns[h]) for h, v in scalars if h in ns}
-        celsius, dt = float(interp.get_global("celsius")), float(interp.get_global("dt"))
-        use = bool(ns.get(flag, 1.0)) if flag else False
-        env = {"dt": dt, "celsius": celsius, "t": float(interp.get_global("t")), "usetable": use}
-        if spec.tables is not None and use:
-            env.update(spec.tables(dict(values), celsius, dt=dt, usetable=use))
-        try:
-            result, st = t.call(fname, xs, values, env)
-        except HocError as e:
-            raise e.with_span(span)
+        result, st = call_from_hoc(interp, t, fname, xs, values, flag, span)
         for h, v in scalars:
             if v.name in st and h in ns:
                 try:

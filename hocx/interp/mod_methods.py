@@ -65,16 +65,7 @@ def method(t, fname: str, what: str, nargs: int):
         values.update(own)
         if pp.node is not None and "v" not in own:
             values["v"] = _node_v(pp)
-        celsius, dt = float(interp.get_global("celsius")), float(interp.get_global("dt"))
-        use = bool(ns.get(flag, 1.0)) if flag else False
-        env = {"dt": dt, "celsius": celsius, "t": float(interp.get_global("t")),
-               "usetable": use}
-        if spec.tables is not None and use:
-            env.update(spec.tables(dict(values), celsius, dt=dt, usetable=use))
-        try:
-            result, st = t.call(fname, xs, values, env)
-        except HocError as e:
-            raise e.with_span(span)
+        result, st = call_from_hoc(interp, t, fname, xs, values, flag, span)
         for h, v in scalars:
             if v.name in st and h in ns:
                 ns[h] = _num(st[v.name], ns[h])
@@ -94,6 +85,22 @@ def method(t, fname: str, what: str, nargs: int):
 
     call.__name__ = fname
     return call
+
+
+def call_from_hoc(interp, t, fname: str, xs: list, values: dict, flag: str | None, span):
+    """Run a mod's FUNCTION/PROCEDURE ``fname`` from HOC with the session's dt, celsius, t
+    and, when ``flag`` (its ``usetable_<suffix>``) is on, its TABLEs; returns (result, the
+    variables it left)."""
+    spec = t.spec
+    celsius, dt = float(interp.get_global("celsius")), float(interp.get_global("dt"))
+    use = bool(interp.globals.values.get(flag, 1.0)) if flag else False
+    env = {"dt": dt, "celsius": celsius, "t": float(interp.get_global("t")), "usetable": use}
+    if spec.tables is not None and use:
+        env.update(spec.tables(dict(values), celsius, dt=dt, usetable=use))
+    try:
+        return t.call(fname, xs, values, env)
+    except HocError as e:
+        raise e.with_span(span)
 
 
 def _num(x, fallback: float) -> float:
