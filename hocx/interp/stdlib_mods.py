@@ -96,8 +96,7 @@ def generated_source(name: str, cache: ModCache | None = None) -> tuple[str, str
         if entry is not None and entry.name == name:
             src = entry.source
         else:
-            from .nmodl import translate
-            t = translate(str(path), text)
+            t = _translate(path, text)
             src = t.source
             if cache.enabled:
                 cache.put(key, Entry(src, [str(n) for n in t.notices], name, t.spec.kind.value))
@@ -105,15 +104,21 @@ def generated_source(name: str, cache: ModCache | None = None) -> tuple[str, str
     return str(path), src
 
 
+def _translate(path: Path, text: str):
+    """Translate a stdlib mod under the stable name ``stdlib/<file>``: the generated source
+    must not depend on where hocx is installed (the wheel ships it; the test compares it)."""
+    from .nmodl import translate
+    return translate(f"stdlib/{path.name}", text)
+
+
 def write_shipped(folder: Path, names=STDLIB_MODS) -> list[Path]:
     """Translate the stdlib mods now and write ``<name>.mod.json`` into ``folder`` (the
     wheel's ``hocx/_data/stdlib``; called by setup.py)."""
-    from .nmodl import translate
     out = []
     for name in names:
         path = mod_path(name)
         text = path.read_text(encoding="utf-8")
-        src = translate(str(path), text).source
+        src = _translate(path, text).source
         body = {"format": SHIPPED_FORMAT, "name": name, "key": _key(name, text),
                 "sha256": hashlib.sha256(src.encode("utf-8")).hexdigest(), "source": src}
         f = Path(folder) / f"{name}.mod.json"
