@@ -16,6 +16,7 @@ from ..model import ions as ion_model
 from ..spec import Kind
 from ..spec import ions as spec_ions
 from .events import lower_net
+from . import pointers as ptrs
 from .lower import Lowered, MechBlock
 
 
@@ -117,20 +118,84 @@ def _pp_mech(pp) -> str:
     return getattr(pp, "hoc_class", type(pp).__name__)
 
 
-def _pointer_node(geo, pp, name: str) -> int:
-    """The node a point process's POINTER ``name`` designates (its voltage)."""
+def _pointer_ref(pp, name: str):
+    """The target of a point process's POINTER ``name`` (a RangeRef, MemberRef or a HOC
+    variable's pointer), checked to be set and alive."""
     ref = (getattr(pp, "pointers", None) or {}).get(name)
     who = f"{pp.hoc_name()}.{name}"
     if ref is None:
         raise ModelError(f"{who} is a POINTER that was never set",
-                         hint=f"use `setpointer {who}, sec.v(x)` before running")
+                         hint=f"use `setpointer {who}, sec.v(x)` (or any variable) before running")
     sec = getattr(ref, "section", None)
-    if sec is None or getattr(ref, "var", "v") != "v":
-        raise ModelError(f"{who} must point at a membrane voltage such as pre.v(0.5)")
-    if not getattr(sec, "exists", True):
+    if sec is not None and not getattr(sec, "exists", True):
         raise ModelError(f"{who} points at a deleted section",
                          hint=f"set it again with `setpointer {who}, sec.v(x)`")
-    return geo.node_of(sec, ref.x)
+    obj = getattr(ref, "obj", None)
+    if obj is not None and getattr(obj, "freed", False):
+        raise ModelError(f"{who} points at {ref.describe()}, whose object was freed")
+    return ref
+
+
+def _is_voltage(ref) -> bool:
+    return getattr(ref, "section", None) is not None and getattr(ref, "var", None) == "v"
+
+
+def _pointer_nodes(geo, pps, name: str) -> list:
+    """Node per instance where every target is a voltage; zeros (resolved later) otherwise."""
+    refs = [_pointer_ref(pp, name) for pp in pps]
+    if all(_is_voltage(r) for r in refs):
+        return [geo.node_of(r.section, r.x) for r in refs]
+    return [0] * len(refs)
+
+
+def _pointer_group(low, nm, pp, name: str, ref):
+    """(kind, block, var), instance index of one POINTER target (hocx/sim/pointers.py)."""
+    from ..interp.objects import CellPointer
+    from .recording import resolve
+
+    who = f"{pp.hoc_name()}.{name}"
+    if _is_voltage(ref):
+        return ("v", -1, "v"), nm.node_of(ref.section, ref.x)
+    if isinstance(ref, CellPointer):
+        if ref.name == "t":
+            raise ModelError(f"{who} points at t, which hocx cannot follow inside a step yet")
+        if ref.name == "celsius":
+            return ("celsius", -1, "celsius"), 0
+        return ("host", -1, ptrs.host_key(name)), None
+    src, _host = resolve(ref, low, nm)
+    if src is None:
+        raise ModelError(f"{who} points at {ref.describe()}, which the simulator does not carry",
+                         hint="a POINTER can point at a voltage, a STATE or PARAMETER of a mechanism "
+                              "or point process, an ion concentration, or a HOC variable")
+    if src.kind == "assigned":
+        raise ModelError(f"{who} points at the ASSIGNED variable {ref.describe()}: "
+                         "not supported yet", hint="point it at a STATE or PARAMETER")
+    return (src.kind, src.block, src.var), src.index
+
+
+def _resolve_pointers(low, nm, pp_objects) -> None:
+    """Replace the placeholder of each POINTER with a non-voltage target by its source."""
+    for bi, pps in pp_objects.items():
+        blk = low.blocks[bi]
+        for name in blk.mech.pointers:
+            refs = [_pointer_ref(pp, name) for pp in pps]
+            if all(_is_voltage(r) for r in refs):
+                continue
+            groups, order = {}, []
+            getters = []
+            for j, (pp, ref) in enumerate(zip(pps, refs)):
+                g, ix = _pointer_group(low, nm, pp, name, ref)
+                if g[0] == "host":
+                    getters.append((j, ref.get))
+                    ix = j
+                groups.setdefault(g, []).append((ix, j))
+            keys = list(groups)
+            idx = tuple(np.array([ix for ix, _ in groups[g]], dtype=np.int64) for g in keys)
+            flat = [j for g in keys for _, j in groups[g]]
+            perm = np.argsort(np.array(flat, dtype=np.int64), kind="stable")
+            blk.pointers[name] = ptrs.PointerSource(tuple(keys), idx, perm)
+            if getters:
+                blk.ptr_host[name] = getters
 
 
 def lower_model(model) -> tuple[Lowered, NodeMap]:
@@ -210,9 +275,13 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
         nodes = [geo.node_of_ref(pp.node) if pp.node is not None else 0 for pp in pps]
         params = {p: np.array([_pp_value(pp, p) for pp in pps]) for p in mech.params}
         states = {s: np.array([_pp_state(pp, mech, s) for pp in pps]) for s in mech.states}
-        pointers = {name: [_pointer_node(geo, pp, name) for pp in pps] for name in mech.pointers}
+        pointers = {name: _pointer_nodes(geo, pps, name) for name in mech.pointers}
         blocks.append(MechBlock(mech, nodes, params, states, [pp.hoc_name() for pp in pps], pointers))
-    low = Lowered(geo.parent, geo.area, geo.a, geo.b, geo.cm, geo.has_cap, v, blocks, names,
+    parent, area, a, b, cm, has_cap = geo.parent, geo.area, geo.a, geo.b, geo.cm, geo.has_cap
+    if n == 0:          # a net of artificial cells only: one node of nothing (no current) for them
+        parent, area, a, b = np.array([-1]), np.array([100.0]), np.zeros(1), np.zeros(1)
+        cm, has_cap, v, diam, names = np.ones(1), np.zeros(1, dtype=bool), np.zeros(1), np.full(1, 500.0), [""]
+    low = Lowered(parent, area, a, b, cm, has_cap, v, blocks, names,
                   type_order=model.registry.type_order(), diam=diam)
     pp_index, pp_objects = {}, {}
     for bi, blk in enumerate(low.blocks):
@@ -220,8 +289,10 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
             pp_objects[bi] = pp_groups[blk.mech.name]
             for j, pp in enumerate(pp_objects[bi]):
                 pp_index[id(pp)] = (bi, j)
+    nmap = NodeMap(geo, seg_nodes, end_node, root_node, pp_index, pp_objects)
+    _resolve_pointers(low, nmap, pp_objects)
     low.net = lower_net(model, geo, low.blocks, pp_index, pp_objects)
-    return low, NodeMap(geo, seg_nodes, end_node, root_node, pp_index, pp_objects)
+    return low, nmap
 
 
 def blk_states(low: Lowered, bi: int) -> tuple:
@@ -247,16 +318,16 @@ def write_back(model, low: Lowered, nm: NodeMap, v: np.ndarray, states: list[dic
         values = dict(states[bi])
         if assigned is not None:
             values.update({a: assigned[bi][a] for a in blk.mech.assigned if a in assigned[bi]})
+        # host arrays and HOC names once per block, not once per section
+        columns = [(blk.mech.range_name(var), np.asarray(arr)) for var, arr in values.items()]
         for sec in nm.geo.sections:
             if blk.mech.name not in sec.mechs:
                 continue
             segs, k = nm.seg_nodes[id(sec)]
             m = len(k)
-            for var, arr in values.items():
+            for name, arr in columns:
                 # the ion totals (ina, cai, eca) come from the ion blocks; a mechanism's own
                 # share is written only where it has a visible copy (RANGE ik -> ik_kdr)
-                name = blk.mech.range_name(var)
-                arr = np.asarray(arr)
                 if arr.ndim == 2:                   # an ARRAY variable: (size, instances)
                     for j in range(arr.shape[0]):
                         tgt = sec.seg.get(f"{name}[{j}]")

@@ -1,5 +1,8 @@
 """NEURON 9.0.2's recorded traces (tests/reference) reproduced through the CLI:
-``python -m hocx SCRIPT --save out.json``; every ``rec_*`` vector within 1e-6 at every sample."""
+``python -m hocx SCRIPT --save out.json``; every ``rec_*`` vector within 1e-6 at every sample.
+
+Each script also runs under ``--safe``: the same stdout and the same traces (issue 18: a
+sandboxed run of a legitimate script is indistinguishable from a plain one)."""
 from __future__ import annotations
 
 import json
@@ -19,17 +22,13 @@ SCRIPTS = ["passive_single", "hh_soma", "hh_notable", "ball_and_stick", "branche
 TOL = 1e-6
 
 
-def run_cli(script: Path, out: Path) -> subprocess.CompletedProcess:
+def run_cli(script: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-m", "hocx", str(script), "--save", str(out)],
+    return subprocess.run([sys.executable, "-m", "hocx", *options, str(script), "--save", str(out)],
                           cwd=script.parent, env=env, capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.parametrize("name", SCRIPTS)
-def test_reference_trace(name, tmp_path):
-    out = tmp_path / "out.json"
-    proc = run_cli(REF / "scripts" / f"{name}.hoc", out)
-    assert proc.returncode == 0, proc.stderr
+def check_traces(out: Path, name: str) -> None:
     got = json.loads(out.read_text())["vectors"]
     ref = json.loads((REF / "traces" / f"{name}.json").read_text())
     assert ref["vectors"]
@@ -39,3 +38,15 @@ def test_reference_trace(name, tmp_path):
         assert a.shape == b.shape, f"{vec}: {a.shape} samples, NEURON has {b.shape}"
         err = np.abs(a - b).max()
         assert err < TOL, f"{vec}: max |diff| = {err:g}"
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_reference_trace(name, tmp_path):
+    script = REF / "scripts" / f"{name}.hoc"
+    plain = run_cli(script, tmp_path / "plain.json")
+    assert plain.returncode == 0, plain.stderr
+    check_traces(tmp_path / "plain.json", name)
+    safe = run_cli(script, tmp_path / "safe.json", "--safe")
+    assert safe.returncode == 0, safe.stderr
+    assert safe.stdout == plain.stdout
+    check_traces(tmp_path / "safe.json", name)
