@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--only m1,warm,m2,m3,m4,m5,net1000]`` (from the repository root).
+"""``python -m benchmarks [--quick] [--only m1,warm,m2,m3,m4,m5,net1000,net_translated]`` (from the repository root).
 
 Runs hocx, NEURON (``nrniv``) and Jaxley (``HOCX_BENCH_JAXLEY_PYTHON``, the sibling venv
 ``../jxenv`` or this Python) on the anchor models in one run, each program in its own

@@ -155,4 +155,15 @@ def net1000(sys_: dict, quick: bool):
     return rows, []
 
 
-MODELS = {"m1": m1, "warm": warm, "m2": m2, "m3": m3, "m4": m4, "m5": m5, "net1000": net1000}
+def net_translated(sys_: dict, quick: bool):
+    """net1000 with 100,000 NetCons onto a translated synapse with NET_RECEIVE state
+    (benchmarks/net_translated.py, issue 13)."""
+    from . import net_translated as NT
+    nrn, h = NT.measure()
+    if not sys_["neuron"]:
+        nrn = "not installed"
+    return [(name, unit, a, b, None) for name, unit, a, b in NT.rows(nrn, h)], []
+
+
+MODELS = {"m1": m1, "warm": warm, "m2": m2, "m3": m3, "m4": m4, "m5": m5, "net1000": net1000,
+          "net_translated": net_translated}

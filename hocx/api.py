@@ -49,7 +49,8 @@ class Session(Interpreter):
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # ---- running HOC from Python ------------------------------------------
-    def execute(self, text: str, origin: str = "<string>", *, obj=None, from_file: bool = False):
+    def execute(self, text: str, origin: str = "<string>", *, obj=None, from_file: bool = False,
+                echo: bool = True):
         """Run HOC ``text``; return the value the *last* top-level expression echoed (a float,
         a string or an object), or None when nothing was echoed.  Every echoed value of this
         call, in order, is in ``self.echoed_values``.  ``s.execute("1 + 1")`` is 2.0 (and
@@ -58,7 +59,7 @@ class Session(Interpreter):
         if self._api_depth == 1:
             self.echoed_values = []
         try:
-            super().execute(text, origin, obj=obj, from_file=from_file)
+            super().execute(text, origin, obj=obj, from_file=from_file, echo=echo)
         finally:
             self._api_depth -= 1
         return self.echoed_values[-1] if self._api_depth == 0 and self.echoed_values else None

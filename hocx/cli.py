@@ -244,7 +244,8 @@ def run_check(opts: Options, stdout: TextIO, stderr: TextIO, stdin: TextIO) -> i
             status = 1
             stdout.write(f"{path}: {n} syntax error{'s' if n > 1 else ''}\n")
         else:
-            stdout.write(f"{path}: ok ({result.items} items)\n")
+            more = (f", {result.unchecked} unchecked inside object_push" if result.unchecked else "")
+            stdout.write(f"{path}: ok ({result.items} items{more})\n")
     return status
 
 

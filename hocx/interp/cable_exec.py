@@ -225,7 +225,8 @@ class CableMixin:
             raise e.with_span(s.span)
 
     def ex_SetPointer(self, s: A.SetPointer) -> None:
-        """``setpointer syn.vpre, pre.v(x)``: bind a point process's POINTER to a voltage.
+        """``setpointer syn.vpre, pre.v(x)``: bind a point process's POINTER to a variable
+        (a voltage, any range variable ``sec.m_hh(.5)``, ``b.g``, a HOC global).
 
         The binding is kept in ``pp.pointers[name]`` (a RangeRef); the simulator reads the
         node's voltage through it, so a change of topology or nseg is followed."""
@@ -241,9 +242,14 @@ class CableMixin:
             have = ", ".join(pointers) or "none"
             raise HocNameError(f"{pp.hoc_name()}.{tgt.name} is not a POINTER of {mech.name}", tgt.span,
                                hint=f"its POINTER variables: {have}")
-        ref = self.pointer_to(s.source)
-        if getattr(ref, "section", None) is None or getattr(ref, "var", None) != "v":
-            raise HocTypeError(f"setpointer {pp.hoc_name()}.{tgt.name} must point at a membrane voltage "
+        src = s.source
+        if isinstance(src, A.Name) and self.resolve(src.name).kinds.get(src.name) is None:
+            # nrniv: "undefined variable" (a plain `&x` argument would declare x)
+            raise HocNameError(f"undefined variable {src.name}", src.span,
+                               hint=f"setpointer {pp.hoc_name()}.{tgt.name} needs an existing variable")
+        ref = self.pointer_to(src)            # any variable: v, m_hh, cai, b.g, celsius
+        if not hasattr(ref, "get"):
+            raise HocTypeError(f"setpointer {pp.hoc_name()}.{tgt.name}: the target must be a variable "
                                "such as pre.v(0.5)", s.source.span)
         pp.pointers[tgt.name] = ref
         self.need_model(s.span)._touch(structural=True)

@@ -342,7 +342,7 @@ class ExprEval:
         slots = []
         for a in nodes:
             if a.__class__ is A.Name and a.kind == "obj":
-                slots.append(lambda v, a=a: self.assign(a, v, a.span))
+                slots.append(self.caller_obj_slot(a))
             elif a.__class__ is A.Arg and a.sigil == "o":
                 fr = self.frame
                 i = self.arg_index(a)
@@ -350,6 +350,20 @@ class ExprEval:
             else:
                 slots.append(None)
         return slots
+
+    def caller_obj_slot(self, a: A.Name):
+        """A setter for the caller's objref ``a``, bound now: the callee assigns ``$o1`` while its
+        own names are in scope (``type.create1(real)`` sets this object's ``real``)."""
+        ns = self.resolve(a.name)
+        idx = [self.evnum(i) for i in a.indices] if a.indices else []
+
+        def set_(v, ns=ns, a=a, idx=idx) -> None:
+            kind = ns.kinds.get(a.name)
+            if kind is None:
+                self.assign(a, v, a.span)
+            else:
+                self.store(ns, a.name, kind, v, idx, a.span)
+        return set_
 
     def strref(self, name: str, span: Span | None) -> StrRef:
         ns = self.resolve(name)

@@ -9,6 +9,7 @@ the public API of ARCHITECTURE.md.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from typing import Any, Callable
@@ -92,11 +93,12 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
 
     # ================================================================ public API
     def execute(self, text: str, origin: str = "<string>", *, obj: Any = None,
-                from_file: bool = False) -> None:
+                from_file: bool = False, echo: bool = True) -> None:
         """Parse and run ``text`` one top-level item at a time; raises HocError.
 
         With ``obj`` (a template instance) the text runs in that object's context,
-        as ``execute("stmt", obj)`` does."""
+        as ``execute("stmt", obj)`` does.  ``echo=False``: bare expressions are not
+        printed (nrniv's ``execute("xopen(...)")`` prints nothing)."""
         self.sources[origin] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         old_limit = sys.getrecursionlimit()
         if old_limit < RECURSION_LIMIT:
@@ -113,6 +115,8 @@ class Interpreter(ExprEval, StmtExec, CallMixin, CableMixin):
                 run_file_items(self, text, origin, self.sources[origin], hx=origin.endswith(".hx"))
             else:
                 for item in parse_items(text, origin, self, hx=origin.endswith(".hx")):
+                    if not echo and item.__class__ is A.TopLevel and item.echo:
+                        item = dataclasses.replace(item, echo="")
                     self.run_item(item)
         except HocError as e:
             self.attach_source(e)

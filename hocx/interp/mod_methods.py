@@ -28,6 +28,12 @@ def install_methods(interp, t) -> None:
     if cls is None or not hasattr(cls, "add_mod_method"):
         return
     for fname, (what, nargs) in functions.items():
+        if what == "LEGACY_RANDOM":      # NEURON's C (VERBATIM) Random123 calls: see points.py
+            from ..model.points import legacy_random_method
+            ranvar = spec.randoms[0]
+            cls.add_mod_method(fname, legacy_random_method(fname, ranvar),
+                               f"{fname}(...): NEURON's legacy Random123 call on {ranvar}")
+            continue
         plural = "s" if int(nargs) != 1 else ""
         cls.add_mod_method(fname, method(t, fname, what, int(nargs)),
                            f"{what} {fname} of {spec.name} ({nargs} argument{plural})")
@@ -69,7 +75,12 @@ def method(t, fname: str, what: str, nargs: int):
         for h, v in scalars:
             if v.name in st and h in ns:
                 ns[h] = _num(st[v.name], ns[h])
+        hidden = getattr(pp, "hidden", None)
         for name, before in own.items():
+            if isinstance(hidden, dict) and name in hidden and name not in pp.values \
+                    and name in st:      # a hidden carried value (a RANDOM's stream: seed(x))
+                hidden[name] = _num(st[name], before)
+                continue
             if name in pointers or name not in pp.values or name not in st:
                 continue
             after = st[name]

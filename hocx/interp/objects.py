@@ -149,12 +149,14 @@ class HocObject:
             if index is not None:
                 return val[int(index)]
             return val
+        # HOC allows `vec.size` for `vec.size()`, and `list.object[i]` for `list.object(i)`
+        args = [] if index is None else [float(index)]
         fn = getattr(self, "m_" + name, None)
-        if fn is not None:   # HOC allows `vec.size` for `vec.size()`
-            return fn([], span)
+        if fn is not None:
+            return fn(args, span)
         ext = EXTENSION_METHODS.get((self.hoc_class, name))
         if ext is not None:
-            return ext(self, [], span)
+            return ext(self, args, span)
         raise self._unknown(name, span)
 
     def hoc_set(self, name: str, value: Any, index: float | None = None, span: Span | None = None) -> None:

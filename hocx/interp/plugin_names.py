@@ -43,7 +43,7 @@ CLASSES = {
     "Fit": "fit trainable parameters to target traces (gradient descent)",
 }
 #: interp.hooks entries the simulator plug-in sets
-HOOKS = ("record", "netcon_event")
+HOOKS = ("record", "netcon_event", "impedance")
 #: (class, method) the plug-ins add to existing HOC classes (objects.extend_class)
 EXTENSIONS = (("SectionList", "make_trainable"),)
 #: session attributes the plug-ins set (reading one installs them)

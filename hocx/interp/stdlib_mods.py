@@ -38,7 +38,7 @@ from .nmodl_version import translator_version
 STDLIB_MODS = STDLIB
 #: the hooks a generated source may define (the ones its SPEC lists are made lazy)
 _HOOKS = ("initial", "current", "update", "derivative", "cnexp_coeffs", "after_solve",
-          "tables", "receive", "receive_event", "receive_init")
+          "tables", "receive", "receive_event", "receive_init", "init_params")
 SHIPPED_FORMAT = 1
 
 _MEMO: dict[str, str] = {}     # mod key -> generated source, and the translator version
@@ -200,10 +200,10 @@ def _declared_spec(meta: dict, hooks: dict) -> MechSpec:
     KINETIC or NET_RECEIVE; :func:`_check_same` compares the two when the hooks load)."""
     rec = meta.get("receive")
     if meta["method"] == "sparse" or (meta["kind"] == "density" and rec) or (
-            meta["kind"] not in ("density", "artificial")) or (rec and rec["watches"]):
+            meta["kind"] not in ("density", "artificial", "point")) or (rec and rec["watches"]):
         raise ModelError(f"stdlib/{meta['name']}.mod: a built-in mechanism is a density "
-                         "mechanism without KINETIC or NET_RECEIVE, or an ARTIFICIAL_CELL "
-                         "without WATCH")
+                         "mechanism without KINETIC or NET_RECEIVE, or a POINT_PROCESS / "
+                         "ARTIFICIAL_CELL without WATCH")
     name = meta["name"]
     variables = tuple(Var(n, Role(role), float(d), u, int(size), scope,
                           None if lim is None else tuple(lim), bool(vis), bool(step))
@@ -218,10 +218,14 @@ def _declared_spec(meta: dict, hooks: dict) -> MechSpec:
               globals=glob_defaults, flags=flags, **hooks)
     if rec:
         kw.update(net_receive_args=tuple(rec["args"]), additive_receive=bool(rec["additive"]))
-    for k in ("uses", "unsupported", "initial_solve"):
+        if rec["additive"] and "receive_event" in hooks:
+            # the summed-weight hook the translation adds (hocx.interp.nmodl._spec): ExpSyn's
+            # fast path must be seen before the translation is built
+            kw["receive"] = _LazyHook(hooks["receive_event"].owner, "receive")
+    for k in ("uses", "unsupported", "initial_solve", "randoms"):
         v = meta.get(k)
         if v is not None:
-            kw[k] = tuple(v) if k == "uses" else v
+            kw[k] = tuple(v) if k in ("uses", "randoms") else v
     return MechSpec(**kw)
 
 

@@ -46,6 +46,7 @@ class Mechanism:
     electrode: bool = False              # True for ELECTRODE_CURRENT (positive = into the cell)
     doc: str = ""
     net_receive: int = 0                 # number of NET_RECEIVE arguments (0: cannot receive events)
+    randoms: tuple[str, ...] = ()        # NMODL RANDOM variables (a Random123 stream per instance)
 
     @property
     def suffix(self) -> str:
@@ -118,7 +119,8 @@ def declare(spec: MechSpec) -> Mechanism:
                       for v in spec.variables if v.visible and not is_global(v))
     current = "" if spec.kind is Kind.DENSITY else (spec.electrode_current or spec.nonspecific_current or "")
     return Mechanism(spec.name, spec.kind.value, variables, tuple(u.mechanism for u in spec.ions),
-                     spec.ion_currents, current, spec.electrode, spec.doc, spec.net_receive)
+                     spec.ion_currents, current, spec.electrode, spec.doc, spec.net_receive,
+                     tuple(getattr(spec, "randoms", ()) or ()))
 
 
 # Mechanisms NEURON has but hocx does not simulate: named so the error can say so.

@@ -1,5 +1,10 @@
 """Point processes and artificial cells as HOC objects (``IClamp``, ``ExpSyn``, ``NetStim`` ...).
 
+An instance of a mechanism with NMODL ``RANDOM`` variables owns a Random123 stream per
+variable (ids and draw index in ``hidden``, carried by the simulator like the other hidden
+values); NEURON's legacy ``noiseFromRandom123`` / ``noiseFromRandom`` act on it
+(:func:`legacy_random_method`).
+
 :class:`PointProcess` is the HocObject behind ``new IClamp(0.5)``: it holds the values
 of its mechanism's variables (``stim.del``, ``stim.amp``, ``vc.dur[1]``) and, for a
 point process, its location -- the node of ``CAS(x)`` (numerics.md §2.3) -- which the
@@ -14,6 +19,7 @@ import numpy as np
 
 from ..errors import HocRuntimeError, HocTypeError, Span
 from ..interp.objects import HocObject, as_float
+from ..interp.random123 import keys as random_keys
 from .mechanisms import ARTIFICIAL, Mechanism
 
 
@@ -37,6 +43,8 @@ class PointProcess(HocObject):
         self.pointers: dict = {}          # POINTER name -> RangeRef (setpointer)
         self.hidden: dict = {}            # hidden values after a run (LIFcell t0)
         self.model = getattr(interp, "model", None)
+        for r in self.mechanism.randoms:
+            self._new_stream(r)
         args = args or []
         if self.mechanism.kind == ARTIFICIAL:
             if self.model is not None:
@@ -44,6 +52,39 @@ class PointProcess(HocObject):
                 self.model._touch(structural=True)
         elif args:
             self.m_loc(args[:1], span)
+
+    # ---- RANDOM variables: a Random123 stream each (hocx.interp.random123) ---------
+    def _new_stream(self, name: str) -> None:
+        """NEURON's nrnran123_newstream(): ids (1, 0, n), n counting the streams made in this
+        session (NEURON counts per process, from 1), at draw 0."""
+        n = 1
+        if self.model is not None:
+            self.model.random123_streams += 1
+            n = self.model.random123_streams
+        seq, i1, i2, i3 = random_keys(name)
+        self.hidden.update({seq: 0.0, i1: 1.0, i2: 0.0, i3: float(n & 0xFFFFFFFF)})
+
+    def random_ids(self, name: str | None = None) -> list[int] | None:
+        """[id1, id2, id3] of RANDOM variable ``name`` (default: the mechanism's first)."""
+        name = name or (self.mechanism.randoms[0] if self.mechanism.randoms else None)
+        if name is None:
+            return None
+        _seq, *ids = random_keys(name)
+        return [int(self.hidden.get(k, 0.0)) for k in ids]
+
+    @property
+    def stream_ids(self) -> list[int] | None:
+        return self.random_ids()
+
+    def set_random(self, name: str, ids=None, seq: float | None = None) -> None:
+        """Set RANDOM ``name``'s ids (three unsigned 32-bit ints) and/or its draw index."""
+        k = random_keys(name)
+        if ids is not None:
+            self.hidden.update({kk: float(int(i) & 0xFFFFFFFF) for kk, i in zip(k[1:], ids)})
+        if seq is not None:
+            self.hidden[k[0]] = float(seq)
+        if self.model is not None:
+            self.model._touch()
 
     # ---- the mod's FUNCTIONs / PROCEDUREs as methods (syn.mgblock(v), cell.M()) ----------
     #: name -> fn(pp, args, span); set per class by :meth:`add_mod_method`
@@ -68,7 +109,7 @@ class PointProcess(HocObject):
 
     # ---- members ------------------------------------------------------------
     def hoc_get(self, name: str, index: float | None = None, span: Span | None = None) -> Any:
-        if name in self.pointers and self.pointers[name].section.exists:
+        if name in self.pointers and getattr(getattr(self.pointers[name], "section", None), "exists", True):
             return self.pointers[name].get()      # a POINTER reads the value it points at
         if name in self.values:
             val = self.values[name]
@@ -155,63 +196,8 @@ class PointProcess(HocObject):
         return f"{self.hoc_name()} at {where}"
 
 
-class NetStimCell(PointProcess):
-    """NetStim: an artificial cell owning a Random123 stream for its noise (numerics.md §7.11).
-
-    ``stream_ids`` = [id1, id2, id3]: by default (1, 0, n) where n counts the streams made in
-    this session (NEURON counts per process, from 1); the simulator draws the noise from it
-    (:mod:`hocx.sim.netstim`).  finitialize restarts the stream at sequence 0.
-    """
-
-    hoc_doc: ClassVar[dict[str, str]] = {
-        **PointProcess.hoc_doc,
-        "noiseFromRandom123": "noiseFromRandom123(id1, id2[, id3]): draw the noise from Random123 stream "
-                              "(id1, id2, id3) (id3 default 0)",
-        "noiseFromRandom": "noiseFromRandom(r): use the stream ids of Random r (after r.Random123(...))",
-    }
-
-    def __init__(self, interp: Any = None, args: list | None = None, span: Span | None = None):
-        super().__init__(interp, args, span)
-        if self.model is not None:
-            self.model.random123_streams += 1
-            n = self.model.random123_streams
-        else:
-            n = 1
-        self.stream_ids = [1, 0, n & 0xFFFFFFFF]
-
-    def _set_ids(self, ids: list[int]) -> None:
-        self.stream_ids = [int(i) & 0xFFFFFFFF for i in ids]
-        if self.model is not None:
-            self.model._touch()
-
-    def m_noiseFromRandom123(self, args: list, span: Span | None = None) -> float:
-        """``ns.noiseFromRandom123(a, b[, c])``: stream ids (a, b, c); fewer than two arguments
-        change nothing (as NEURON)."""
-        if len(args) >= 2:
-            ids = [as_float(a) for a in args[:3]] + [0.0]
-            for v in ids[:3]:
-                if not (0 <= v < 2.0**32):
-                    raise HocRuntimeError(f"{self.hoc_name()}.noiseFromRandom123: stream id {v:g} "
-                                          "is not an unsigned 32-bit integer", span)
-            self._set_ids([int(v) for v in ids[:3]])
-        return 0.0
-
-    def m_noiseFromRandom(self, args: list, span: Span | None = None) -> float:
-        """``ns.noiseFromRandom(r)``: copy the ids of Random ``r``, which must use Random123."""
-        if not args:
-            return 0.0
-        r = args[0]
-        gen = getattr(r, "gen", None)
-        if getattr(r, "generator_name", None) != "Random123" or not hasattr(gen, "ids"):
-            what = r.hoc_name() if isinstance(r, HocObject) else "the argument"
-            raise HocRuntimeError(f"NetStim: Random.Random123 generator is required ({what} is not a "
-                                  "Random on which Random123(...) was called)", span)
-        self._set_ids(list(gen.ids))
-        return 0.0
-
-
 #: HOC classes with behaviour beyond their mechanism's variables
-_BASES: dict[str, type[PointProcess]] = {"NetStim": NetStimCell}
+_BASES: dict[str, type[PointProcess]] = {}
 
 
 def point_class(mech: Mechanism) -> type[PointProcess]:
@@ -227,3 +213,39 @@ def point_class(mech: Mechanism) -> type[PointProcess]:
                     **{v.name: f"{v.kind} ({v.units or '1'}), default {v.default:g}" for v in mech.variables}},
         "__doc__": f"{mech.name}: {mech.doc}",
     })
+
+
+def legacy_random_method(proc: str, ranvar: str):
+    """``fn(pp, args, span)``: NEURON's legacy Random123 PROCEDURE ``proc`` (C code in
+    NEURON's netstim.mod) on RANDOM variable ``ranvar`` of the instance:
+
+    * ``noiseFromRandom123(id1, id2[, id3])``: ids (id3 default 0), draw index 0; fewer than
+      two arguments change nothing;
+    * ``noiseFromRandom(r)``: the ids and position of Random ``r``, which must use Random123.
+    """
+    if proc == "noiseFromRandom123":
+        def call(pp, args, span):
+            if len(args) >= 2:
+                ids = [as_float(a) for a in args[:3]] + [0.0]
+                for v in ids[:3]:
+                    if not (0 <= v < 2.0**32):
+                        raise HocRuntimeError(f"{pp.hoc_name()}.noiseFromRandom123: stream id "
+                                              f"{v:g} is not an unsigned 32-bit integer", span)
+                pp.set_random(ranvar, [int(v) for v in ids[:3]], 0.0)
+            return 1.0
+        return call
+
+    def call(pp, args, span):
+        if not args:
+            return 1.0
+        r = args[0]
+        gen = getattr(r, "gen", None)
+        if getattr(r, "generator_name", None) != "Random123" or not hasattr(gen, "ids"):
+            what = r.hoc_name() if isinstance(r, HocObject) else "the argument"
+            raise HocRuntimeError(f"{pp.hoc_class}: Random.Random123 generator is required "
+                                  f"({what} is not a Random on which Random123(...) was called)",
+                                  span)
+        pos = getattr(gen, "get_position", None)
+        pp.set_random(ranvar, list(gen.ids), float(pos()) if callable(pos) else 0.0)
+        return 1.0
+    return call

@@ -75,7 +75,8 @@ class Simulator:
             return None
         old = old_low.net if old_low is not None else None
         if old is None or old_state is None or "q" not in old_state or self.queue is None:
-            # NetStims start at finitialize (their INITIAL block); until then they are silent
+            # self-driven cells (NetStim) start at finitialize (their INITIAL block); until
+            # then they are silent
             self.queue = events.EventQueue(net, live=False)
             return net.state0()
         self.queue.rebind(net)
@@ -99,6 +100,9 @@ class Simulator:
                     self.state = {**self.state, **{k: jnp.asarray(x) for k, x in net.state0().items()}}
             self.env = env
             self.params = pack_params(self.low, env)
+        elif any(b.ptr_host for b in self.low.blocks):
+            # POINTERs to plain HOC variables: HOC may have changed them since the last batch
+            self.params = pack_params(self.low, env)
 
     # -- host-side operations ----------------------------------------------------------
     def finitialize(self, v_init: float | None = None) -> np.ndarray:
@@ -113,7 +117,8 @@ class Simulator:
         net_state = None
         if low.net is not None:
             net_state = low.net.state0()
-            self.queue = events.EventQueue(low.net)
+            self.queue = events.EventQueue(low.net, env={"dt": self.env.dt,
+                                                         "celsius": self.env.celsius})
             for tvec, idvec, _ in self.spike_vectors():
                 tvec.resize_to(0)
                 if idvec is not None:

@@ -9,15 +9,16 @@ Inside the compiled step everything is arrays:
   ``(t_n + 1e-10) + delay`` first satisfies ``te ≤ t_{n+k} + dt/2`` (the delivery rule, §8.3).
   A spike adds ``weight·active`` into row ``(n + k) mod R`` of a ring buffer ``q`` (R × slots):
   no Python and no per-event work in the step, one masked scatter when any detector fired.
-* **External events** — NetStim spikes (generated on the host by :mod:`hocx.sim.netstim`, since
-  nothing in the cell feeds back into them) and ``nc.event(te)`` — arrive per chunk as a list
+* **External events** — spikes of self-driven artificial cells (a NetStim no NetCon reaches:
+  its translated stdlib/netstim.mod run on the host by :mod:`hocx.sim.hostcells`, since
+  nothing in the network feeds back into it) and ``nc.event(te)`` — arrive per chunk as a list
   sorted by step; a pointer walks it, at most ``M`` events per step.
 * **Delivery** before the step's currents: row ``n`` of the ring plus the step's external events
   give a summed weight per receiving instance, which each mechanism's ``receive`` adds to its
   states (ExpSyn ``g += w``, Exp2Syn ``A, B += w·factor``).  Summing first is exact up to
   rounding because these NET_RECEIVE blocks only add.
 
-On the host, :class:`EventQueue` holds the pending external events and the NetStim spike trains.
+On the host, :class:`EventQueue` holds the pending external events and the self-driven cells.
 """
 from __future__ import annotations
 
@@ -47,13 +48,26 @@ class Connection:
 
 @dataclass
 class StimSource:
-    """An artificial cell (NetStim) driving connections with host-generated spike times."""
+    """A self-driven artificial cell (a NetStim) driving connections with spike times its
+    mechanism makes on the host (:mod:`hocx.sim.hostcells`)."""
 
     obj: object
-    params: tuple         # (start, interval, number, noise)
-    ids: tuple            # Random123 stream ids
+    bi: int               # its block (a HostBlock's) and instance there
+    inst: int
     conns: list = field(default_factory=list)
     vecs: list = field(default_factory=list)     # NetCon.record recorders of this source
+
+
+@dataclass
+class HostBlock:
+    """A mechanism block whose instances are simulated on the host (hostcells.eligible, no
+    NetCon reaching them): what :class:`hocx.sim.hostcells.HostCells` starts from."""
+
+    bi: int
+    mech: object
+    params: dict
+    states: dict
+    objs: list            # instance -> point process object
 
 
 @dataclass
@@ -75,6 +89,7 @@ class NetLowered:
     slot_objs: list = field(default_factory=list)   # slot -> receiving point process
     det_keys: list = field(default_factory=list)    # detector -> (id(section), x) of its source
     gen: object = None    # the general NET_RECEIVE path (netreceive.GenNet), None: none
+    hosts: list = field(default_factory=list)       # HostBlock (self-driven artificial cells)
 
     @property
     def rec_det(self) -> np.ndarray:
@@ -149,16 +164,25 @@ def lower_net(model, geo, blocks, pp_index, pp_objects=None) -> NetLowered | Non
         return None
     # receivers on the general path: translated NET_RECEIVE blocks, and additive ones that an
     # event source (net_event of a point process / artificial cell) reaches at exact times
+    # self-driven artificial cells (NetStim that no NetCon reaches): run on the host
+    from . import hostcells
+    targeted = {pp_index[id(nc.target)][0] for nc in netcons
+                if nc.target is not None and id(nc.target) in pp_index}
+    host_blocks = {bi for bi, blk in enumerate(blocks)
+                   if hostcells.eligible(blk.mech) and bi not in targeted}
     emit_targets = set()
     for nc in netcons:
         src, tgt = nc.source, nc.target
-        if src is not None and not hasattr(src, "var") and id(src) in pp_index and tgt is not None:
+        if src is not None and not hasattr(src, "var") and id(src) in pp_index and tgt is not None \
+                and pp_index[id(src)][0] not in host_blocks:
             hit = pp_index.get(id(tgt))
             if hit is not None:
                 emit_targets.add(hit[0])
     recv, gen, nslots, G = [], [], 0, 0
     for bi, blk in enumerate(blocks):
         mech = blk.mech
+        if bi in host_blocks:
+            continue
         if NR._is_general(mech) or (bi in emit_targets and (mech.receive is not None or
                                                            mech.receive_event is not None)):
             gen.append(NR.GenBlock(bi, G, blk.count, NR.arg_names(mech), len(mech.watches or ())))
@@ -228,6 +252,14 @@ def lower_net(model, geo, blocks, pp_index, pp_objects=None) -> NetLowered | Non
                 c_det.append(d)
             continue
         src_hit = pp_index.get(id(src))
+        if src_hit is not None and src_hit[0] in host_blocks:     # a self-driven cell's spikes
+            st = stims.get(id(src))
+            if st is None:
+                st = stims[id(src)] = StimSource(src, src_hit[0], src_hit[1])
+            st.conns.append(conn)
+            if vec is not None:
+                st.vecs.append(vec)
+            continue
         if src_hit is not None:                     # net_event of a point process / artificial cell
             es = gslot_of.get(src_hit)
             if es is None:
@@ -249,30 +281,24 @@ def lower_net(model, geo, blocks, pp_index, pp_objects=None) -> NetLowered | Non
                 e_delay.append(conn.delay)
             continue
         mech = getattr(getattr(src, "mechanism", None), "name", "")
-        if mech != "NetStim":
-            raise ModelError(f"{nc.hoc_name()}: a {mech or type(src).__name__} source cannot be "
-                             "simulated by hocx yet", hint="sources: &sec.v(x), a NetStim or nil")
-        st = stims.get(id(src))
-        if st is None:
-            vals = src.values
-            st = stims[id(src)] = StimSource(src, (float(vals["start"]), float(vals["interval"]),
-                                                   float(vals["number"]), float(vals["noise"])),
-                                             tuple(getattr(src, "stream_ids", (1, 0, 1))))
-        st.conns.append(conn)
-        if vec is not None:
-            st.vecs.append(vec)
+        raise ModelError(f"{nc.hoc_name()}: a {mech or type(src).__name__} source cannot be "
+                         "simulated by hocx yet", hint="sources: &sec.v(x), a NetStim or nil")
     apcount.add_detectors(geo, apcs, det_node, det_thresh, det_vecs, det_keys, SPIKE_OFFSET)
     net = NetLowered(recv, nslots, np.array(det_node, dtype=np.int64),
                      np.array(det_thresh, dtype=np.float64), det_vecs, conns,
                      np.array(c_det, dtype=np.int64), list(stims.values()), direct, by_nc,
-                     slot_objs=slot_objs, det_keys=det_keys)
+                     slot_objs=slot_objs, det_keys=det_keys,
+                     hosts=[HostBlock(bi, blocks[bi].mech, blocks[bi].params, blocks[bi].states,
+                                      list((pp_objects or {}).get(bi, [])))
+                            for bi in sorted(host_blocks)])
     if gen:
         i64 = lambda x: np.array(x, dtype=np.int64)
         net.gen = NR.GenNet(gen, G, width, g_nc, i64(g_slot),
                             np.array(g_W, dtype=np.float64).reshape(len(g_nc), width),
                             i64(d_det), i64(d_c), np.array(d_delay, dtype=np.float64),
                             i64(em_slot), em_vecs, i64(e_src), i64(e_c),
-                            np.array(e_delay, dtype=np.float64), Q=NR.QUEUE, slot_of=gslot_of)
+                            np.array(e_delay, dtype=np.float64), Q=NR.QUEUE, slot_of=gslot_of,
+                            row_objs=[o for b in gen for o in (pp_objects or {}).get(b.bi, [])])
     return net
 
 
@@ -297,10 +323,6 @@ def _target_slot(nc, blocks, pp_index, recv) -> int | None:
     hit = pp_index.get(id(tgt))
     name = tgt.hoc_name() if hasattr(tgt, "hoc_name") else str(tgt)
     if hit is None:
-        mech = getattr(getattr(tgt, "mechanism", None), "name", "")
-        if mech == "NetStim":
-            raise ModelError(f"{nc.hoc_name()}: events into {name} (a NetStim) are not supported by hocx",
-                             hint="NetStim spike trains are generated from start/interval/number/noise")
         raise ModelError(f"{nc.hoc_name()}: its target {name} is not placed in a section or cannot be "
                          "simulated by hocx")
     bi, inst = hit
@@ -356,32 +378,29 @@ def receive_all(xp, recv, mechs, P_blocks, S, W):
 
 
 class EventQueue:
-    """Pending external events (NetStim spikes, ``nc.event``) and NetStim spike recording.
+    """Pending external events (self-driven cells' spikes, ``nc.event``) and the recording
+    of those spikes.
 
     An event remembers its NetCon, not a slot or a weight: the slot and the weight are looked
     up when it is delivered (NEURON reads the weight at delivery), so the queue survives the
-    network being lowered again mid-run."""
+    network being lowered again mid-run.  The self-driven cells (:mod:`hocx.sim.hostcells`)
+    start here (their INITIAL: the queue is made at finitialize) unless ``live`` is False."""
 
-    def __init__(self, net: NetLowered, live: bool = True):
+    def __init__(self, net: NetLowered, live: bool = True, env: dict | None = None):
         self.net = net
-        self.trains: dict[int, list] = {}       # id(NetStim) -> [SpikeTrain, spikes done, live]
+        self.groups: list = []                  # (HostCells, its objects), started at finitialize
         self.heap: list[tuple[float, int, int]] = []
         self._seq = 0
-        self._add_trains(live)
-
-    def _add_trains(self, live: bool) -> None:
-        if not self.net.stims:
-            return
-        from .netstim import SpikeTrain
-        for st in self.net.stims:
-            if id(st.obj) not in self.trains:
-                self.trains[id(st.obj)] = [SpikeTrain(*st.params, st.ids), 0, live]
+        if live:
+            from .hostcells import HostCells
+            for hb in net.hosts:
+                self.groups.append((HostCells(hb.mech, hb.params, hb.states, env,
+                                              count=len(hb.objs)), hb.objs))
 
     def rebind(self, net: NetLowered) -> None:
-        """The network was lowered again mid-run: keep pending events and spike trains; a
-        NetStim created since finitialize stays silent until the next one (as in NEURON)."""
+        """The network was lowered again mid-run: keep pending events and the running cells;
+        a NetStim created since finitialize stays silent until the next one (as in NEURON)."""
         self.net = net
-        self._add_trains(live=False)
 
     def push(self, te: float, nc) -> None:
         heapq.heappush(self.heap, (float(te), self._seq, id(nc)))
@@ -395,15 +414,14 @@ class EventQueue:
         return True
 
     def _generate(self, t_end: float) -> None:
-        for st in self.net.stims:
-            entry = self.trains[id(st.obj)]
-            train, done, live = entry
-            spikes = train.until(t_end)
-            new = spikes[done:]
-            entry[1] = len(spikes)
-            if not live:
-                continue
-            for s in new:
+        if not self.groups:
+            return
+        sources = {id(st.obj): st for st in self.net.stims}
+        for cells, objs in self.groups:
+            for inst, s in cells.advance(t_end):
+                st = sources.get(id(objs[inst]))
+                if st is None:
+                    continue
                 for c in st.conns:
                     self.push(s + c.delay, c.nc)
                 for tvec, idvec, ident in st.vecs:
@@ -461,6 +479,9 @@ def carry_over(old: NetLowered, old_state: dict, new: NetLowered) -> dict:
     for d, k in enumerate(new.det_keys):
         if k in where:
             st["flags"][d] = flags_old[where[k]]
+    if old.gen is not None and new.gen is not None:     # pending NET_RECEIVE events, by object
+        from .netreceive import carry_over as carry_general
+        st.update(carry_general(old.gen, old_state, new.gen))
     return st
 
 

@@ -27,7 +27,7 @@ def _simulated(model) -> dict:
             if s.simulated or s.kind is Kind.ION or getattr(s, "receive_event", None) is not None}
 
 
-def _state_values(sec, mech, s: str, k) -> np.ndarray:
+def state_values(sec, mech, s: str, k) -> np.ndarray:
     """A STATE's per-segment values; a concentration STATE the mechanism WRITEs (cad's
     ``cai``) is the ion's (it has no HOC name of its own); an ARRAY state ``ca[4]`` is
     (size, segments), element index leading (HOC ``ca_cashell[j]``)."""
@@ -86,7 +86,7 @@ class NodeMap:
         return self.geo.node_of(sec, x, span)
 
 
-def _pp_value(pp, name: str) -> float:
+def pp_value(pp, name: str) -> float:
     """A point-process variable; ``dur1`` is element 1 of the array variable ``dur``."""
     values = getattr(pp, "values", None)
     if isinstance(values, dict):
@@ -98,7 +98,7 @@ def _pp_value(pp, name: str) -> float:
     return float(pp.hoc_get(name))
 
 
-def _pp_state(pp, mech, name: str) -> float:
+def pp_state(pp, mech, name: str) -> float:
     """A carried value of a point process: its HOC variable, or (a hidden ASSIGNED that
     NET_RECEIVE keeps, NMDAmg's ``factor``) the simulator's copy in ``pp.hidden``."""
     values = getattr(pp, "values", None)
@@ -108,7 +108,7 @@ def _pp_state(pp, mech, name: str) -> float:
         if name in hidden:
             return float(hidden[name])
         return next((float(v.default) for v in mech.variables if v.name == name), 0.0)
-    return _pp_value(pp, name)
+    return pp_value(pp, name)
 
 
 def _pp_mech(pp) -> str:
@@ -181,7 +181,7 @@ def _resolve_pointers(low, nm, pp_objects) -> None:
             refs = [_pointer_ref(pp, name) for pp in pps]
             if all(_is_voltage(r) for r in refs):
                 continue
-            groups, order = {}, []
+            groups = {}
             getters = []
             for j, (pp, ref) in enumerate(zip(pps, refs)):
                 g, ix = _pointer_group(low, nm, pp, name, ref)
@@ -238,7 +238,7 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
                 vals.setdefault(ion, []).append(sec.seg[ion][k] if ion in sec.seg
                                                 else np.full(len(k), default))
             for s in mech.states:
-                vals.setdefault("state:" + s, []).append(_state_values(sec, mech, s, k))
+                vals.setdefault("state:" + s, []).append(state_values(sec, mech, s, k))
     root_node = dict(geo._root)
     for sec in geo.sections:
         if sec.parent is None and id(sec) in geo._root:
@@ -273,14 +273,14 @@ def lower_model(model) -> tuple[Lowered, NodeMap]:
     for mname, pps in pp_groups.items():
         mech = specs[mname]
         nodes = [geo.node_of_ref(pp.node) if pp.node is not None else 0 for pp in pps]
-        params = {p: np.array([_pp_value(pp, p) for pp in pps]) for p in mech.params}
-        states = {s: np.array([_pp_state(pp, mech, s) for pp in pps]) for s in mech.states}
+        params = {p: np.array([pp_value(pp, p) for pp in pps]) for p in mech.params}
+        states = {s: np.array([pp_state(pp, mech, s) for pp in pps]) for s in mech.states}
         pointers = {name: _pointer_nodes(geo, pps, name) for name in mech.pointers}
         blocks.append(MechBlock(mech, nodes, params, states, [pp.hoc_name() for pp in pps], pointers))
     parent, area, a, b, cm, has_cap = geo.parent, geo.area, geo.a, geo.b, geo.cm, geo.has_cap
     if n == 0:          # a net of artificial cells only: one node of nothing (no current) for them
         parent, area, a, b = np.array([-1]), np.array([100.0]), np.zeros(1), np.zeros(1)
-        cm, has_cap, v, diam, names = np.ones(1), np.zeros(1, dtype=bool), np.zeros(1), np.full(1, 500.0), [""]
+        cm, has_cap, v, diam, names = np.ones(1), np.ones(1, dtype=bool), np.zeros(1), np.full(1, 500.0), [""]
     low = Lowered(parent, area, a, b, cm, has_cap, v, blocks, names,
                   type_order=model.registry.type_order(), diam=diam)
     pp_index, pp_objects = {}, {}

@@ -28,6 +28,7 @@ from .kernel import mech_env, with_pointers
 from ..spec import Kind, Role
 from ..spec import ions
 from .lower import Lowered
+from .pointers import host_key
 from .solver import TreeSolver, tree_levels
 
 #: |v| above this (mV), or NaN, stops a run with a NumericalError.
@@ -117,7 +118,7 @@ def host_layout(low: Lowered) -> "NodeLayout":
     links, arrays = low.ion_plan()
     T = {"nodes": [jnp.asarray(b.nodes) for b in low.blocks],
          "inv": [None if x is None else jnp.asarray(x) for x in density_inverse(low)],
-         "ptr": [{k: jnp.asarray(x) for k, x in b.pointers.items()} for b in low.blocks],
+         "ptr": [jax.tree_util.tree_map(jnp.asarray, dict(b.pointers)) for b in low.blocks],
          "ions": jax.tree_util.tree_map(jnp.asarray, arrays)}
     return NodeLayout(T, None, False, links)
 
@@ -209,6 +210,11 @@ def block_params(low: Lowered, blk, env: Env) -> dict:
             for k, nm in enumerate(names):
                 hoc = f"{var.name}_{mech.name}" + ("" if var.size == 1 else f"[{k}]")
                 p[nm] = np.full(blk.count, global_value(env, hoc, var.default))
+    for name, getters in getattr(blk, "ptr_host", {}).items():    # POINTERs to HOC variables
+        vals = np.zeros(blk.count)
+        for j, get in getters:
+            vals[j] = float(get())
+        p[host_key(name)] = vals
     uses = getattr(mech, "uses", ()) or ()
     if "diam" in uses:
         p["diam"] = (low.diam if low.diam is not None else np.full(low.n, 500.0))[blk.nodes]

@@ -20,13 +20,30 @@ import jax.numpy as jnp
 
 from ..spec import Kind
 from . import ions, methods
+from .pointers import PointerSource, reader as pointer_reader
 
 
-def with_pointers(p: dict, pointers: dict, v):
-    """``p`` plus the value each POINTER variable points at (``vpre`` = v of its node)."""
+def with_pointers(p: dict, pointers: dict, v, read=None):
+    """``p`` plus the value each POINTER variable points at (``vpre`` = v of its node; any
+    other target through ``read``, :mod:`hocx.sim.pointers`)."""
     if not pointers:
         return p
-    return {**p, **{name: v[idx] for name, idx in pointers.items()}}
+    return {**p, **{name: idx.values(v, p, read) if isinstance(idx, PointerSource) else v[idx]
+                    for name, idx in pointers.items()}}
+
+
+def pointer_state_reader(P, S, ION, bi, S2=None):
+    """The POINTER reader of block ``bi`` in a pass: an ion's running value where the pass has
+    one, the new state of a block before ``bi`` in type order when ``S2`` (the states the pass
+    already produced) is given, else the state the pass started from."""
+    def pick(b, var):
+        ion = ION.get(b)
+        if ion is not None and var.split("[")[0] in ion:
+            return ion
+        if S2 is not None and b < bi and S2[b] is not None:
+            return S2[b]
+        return S[b]
+    return pointer_reader(P, pick)
 
 
 #: the static flag (in ``usetable``'s flag tuple) that says secondorder = 2
@@ -124,7 +141,7 @@ def current_pass(lay: Layout, mechs, usetable, v, S, t, P):
             continue
         menv = mech_env(P, mech, usetable)
         links, arrs = _links(lay, bi)
-        p, s = with_pointers(P["blocks"][bi], lay.ptr[bi], v), S[bi]
+        p, s = with_pointers(P["blocks"][bi], lay.ptr[bi], v, pointer_state_reader(P, S, ION, bi)), S[bi]
         p, s = ions.read(lay, links, arrs, ION, p, s)
         i1, asg1 = mech.current(jnp, p, s, vi + 0.001, t, menv)
         i0, asg = mech.current(jnp, p, s, vi, t, menv)
@@ -220,7 +237,7 @@ def advance(lay: Layout, mechs, usetable, v, S, t, P, parent):
         if update is None:
             S2.append(S[bi])
         else:
-            p = with_pointers(P["blocks"][bi], lay.ptr[bi], v)
+            p = with_pointers(P["blocks"][bi], lay.ptr[bi], v, pointer_state_reader(P, S, ION, bi, S2))
             # a carried ASSIGNED that BREAKPOINT set this step reaches SOLVE with that value
             # (cabpump's ica_pmp_last), as NEURON's nrn_state reads it after nrn_cur
             carried = {k: A[bi][k] for k in S[bi] if k in A[bi]}
@@ -232,7 +249,7 @@ def advance(lay: Layout, mechs, usetable, v, S, t, P, parent):
             S2.append({k: _fit_state(lay, x, vi.shape) for k, x in new.items() if k in S[bi]})
         if mech.after_solve is not None:
             # the same p the state update saw (ion values such as cad's ica, POINTERs)
-            pa = with_pointers(P["blocks"][bi], lay.ptr[bi], v)
+            pa = with_pointers(P["blocks"][bi], lay.ptr[bi], v, pointer_state_reader(P, S, ION, bi, S2))
             pa, _ = ions.read(lay, links, arrs, ION, pa, S2[bi])
             upd = {k: _fit_state(lay, x, vi.shape) for k, x in mech.after_solve(
                 jnp, pa, S2[bi], A[bi], vi, {**menv, "t": t}).items()}
@@ -266,7 +283,7 @@ def initialize(lay: Layout, mechs, usetable, v, S0, P, steadystate=None):
         if steadystate is not None and getattr(mech, "initial_solve", None):
             menv["steadystate"] = steadystate(mech)
         links, arrs = _links(lay, bi)
-        p = with_pointers(P["blocks"][bi], lay.ptr[bi], v)
+        p = with_pointers(P["blocks"][bi], lay.ptr[bi], v, pointer_state_reader(P, S0, ION, bi, S))
         p, s0 = ions.read(lay, links, arrs, ION, p, S0[bi])
         out = mech.initial(jnp, p, s0, vi, menv)
         out = {k: _fit_state(lay, x, vi.shape) for k, x in out.items()}

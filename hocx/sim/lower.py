@@ -17,6 +17,12 @@ import numpy as np
 
 from ..spec import MechSpec
 from .mechanisms import MECHANISMS
+from .pointers import PointerSource
+
+
+def _pointer_index(x):
+    """A POINTER's lowering: node indices (it points at v) or a :class:`PointerSource`."""
+    return x if isinstance(x, PointerSource) else np.asarray(x, dtype=np.int64)
 
 
 @dataclass
@@ -28,8 +34,11 @@ class MechBlock:
     params: dict[str, np.ndarray]           # unsuffixed names, plus ion values (ena, ek)
     states: dict[str, np.ndarray] = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)   # e.g. "IClamp[0]" (point processes)
-    #: POINTER variables: name -> node index per instance (the node whose v it points at)
+    #: POINTER variables: name -> node index per instance (the node whose v it points at), or
+    #: a :class:`~hocx.sim.pointers.PointerSource` (other targets)
     pointers: dict[str, np.ndarray] = field(default_factory=dict)
+    #: POINTERs to HOC variables: name -> [(instance, getter)], read when parameters are packed
+    ptr_host: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.nodes = np.asarray(self.nodes, dtype=np.int64)
@@ -39,8 +48,7 @@ class MechBlock:
             val = self.params.get(name, default)
             full[name] = np.broadcast_to(np.asarray(val, dtype=np.float64), (k,)).copy()
         self.params = full
-        self.pointers = {name: np.asarray(self.pointers[name], dtype=np.int64)
-                         for name in self.mech.pointers}
+        self.pointers = {name: _pointer_index(self.pointers[name]) for name in self.mech.pointers}
         sizes = {v.name: v.size for v in self.mech.variables}
         for s in self.mech.states:
             if s in self.states:
@@ -117,7 +125,7 @@ class Lowered:
             h.update(b.nodes.tobytes())
             for name, idx in b.pointers.items():
                 h.update(name.encode())
-                h.update(idx.tobytes())
+                h.update(idx.key() if isinstance(idx, PointerSource) else idx.tobytes())
         if self.net is not None:
             for part in self.net.key():
                 h.update(repr(part).encode() if not isinstance(part, bytes) else part)

@@ -9,7 +9,7 @@ number: ties go first in, first out).  All rows of all general blocks share one 
 ``(G + 1, Q)``; row ``G`` is a sink for masked-out insertions.  ``tq`` (per row) is the
 insertion number of the instance's movable event — NEURON's ``_tqitem``, set by every
 ``net_send(delay, 1)`` (INITIAL's too) — which ``net_move(tt)`` re-times (:func:`move_self`;
-a block's net_moves apply after its net_sends, the hook keeping no order between the two).
+sends and moves of one call apply in the block's order).
 
 Events enter the buffer with their exact time: threshold spikes ``(t_n + 1e-10) + delay``,
 external events (NetStim spikes, ``nc.event``) from the chunk's step-indexed list, self events
@@ -41,6 +41,9 @@ MAX_QUEUE = 4096
 MAX_ROUNDS = 4096
 #: NEURON's hoc_epsilon (WatchCondition::activate: above when value >= -hoc_epsilon)
 HOC_EPSILON = 1e-11
+#: threshold connections inserted per step through a compacted list of this many (the rest of
+#: the connections are not sorted when few detectors fired; more than this: the full list)
+COMPACT = 2048
 #: error codes in ``gerr`` (code * 1000 + general block index)
 ERR_QUEUE, ERR_ROUNDS, ERR_SPIKES, ERR_NOMOVE, ERR_MOVEBACK = 1, 2, 3, 4, 5
 
@@ -84,6 +87,7 @@ class GenNet:
     e_delay: np.ndarray
     Q: int = QUEUE
     slot_of: dict = field(default_factory=dict)     # (block index, instance) -> buffer row
+    row_objs: list = field(default_factory=list)    # buffer row -> receiving object
 
     @property
     def NC(self) -> int:
@@ -160,6 +164,38 @@ class GenNet:
         for c, nc in enumerate(self.nc):
             n = min(len(nc.weight), self.A)
             nc.weight[:n] = W[c, :n]
+
+
+def carry_over(old: GenNet, old_state: dict, new: GenNet) -> dict:
+    """The general path's state for a network lowered again mid-run with another shape (a
+    section created between run() and continuerun()): NEURON keeps its event queue, so every
+    pending event, armed WATCH and movable self event moves to its receiver's new row (by
+    object), NetCon references to their new weight rows (by NetCon); events of a receiver or
+    NetCon no longer in the network are dropped.  The weights are HOC's (written back)."""
+    st = new.state0()
+    Q = min(old.Q, new.Q)
+    row_of = {id(o): j for j, o in enumerate(new.row_objs)}
+    c_of = {id(nc): j for j, nc in enumerate(new.nc)}
+    c_map = np.array([c_of.get(id(nc), -2) for nc in old.nc] + [-2], dtype=np.int64)
+    pq = {k: np.asarray(old_state[k]) for k in ("pq_t", "pq_f", "pq_c", "pq_n", "wt_on",
+                                                 "wt_fl", "tq")}
+    nw = min(pq["wt_on"].shape[1], st["wt_on"].shape[1])
+    for r, obj in enumerate(old.row_objs):
+        j = row_of.get(id(obj))
+        if j is None:
+            continue
+        c_old = pq["pq_c"][r, :Q]
+        c_new = np.where(c_old >= 0, c_map[np.where(c_old >= 0, c_old, len(old.nc))], -1)
+        keep = np.isfinite(pq["pq_t"][r, :Q]) & (c_new != -2)
+        st["pq_t"][j, :Q] = np.where(keep, pq["pq_t"][r, :Q], np.inf)
+        st["pq_f"][j, :Q] = pq["pq_f"][r, :Q]
+        st["pq_c"][j, :Q] = np.where(keep, c_new, -1)
+        st["pq_n"][j, :Q] = pq["pq_n"][r, :Q]
+        st["wt_on"][j, :nw] = pq["wt_on"][r, :nw]
+        st["wt_fl"][j, :nw] = pq["wt_fl"][r, :nw]
+        st["tq"][j] = pq["tq"][r]
+    st["seq"] = np.int64(old_state["seq"])
+    return {k: st[k] for k in ("pq_t", "pq_f", "pq_c", "pq_n", "seq", "wt_on", "wt_fl", "tq")}
 
 
 class Args(tuple):
@@ -338,7 +374,21 @@ def insert_detected(jnp, g: GenNet, st, fire, t_n, Pg, offset: float):
     if jnp is np:
         return put(st)
     from jax import lax
-    return lax.cond(jnp.any(m), put, lambda st: st, st)   # no sort in a step without spikes
+    E = len(g.d_det)
+    B = min(E, COMPACT)
+    if B == E:
+        return lax.cond(jnp.any(m), put, lambda st: st, st)   # no sort in a step without spikes
+
+    def put_few(st):        # the (at most B) connections of the detectors that fired, in order
+        idx = jnp.nonzero(m, size=B, fill_value=0)[0]
+        ci = c[idx]
+        return insert(jnp, g, st, jnp.asarray(g.c_slot)[ci], (t_n + offset) + Pg["d_delay"][idx],
+                      jnp.zeros(B, dtype=Pg["d_delay"].dtype), ci,
+                      m[idx] & (jnp.arange(B) < jnp.sum(m)))
+
+    n = jnp.sum(m)
+    return lax.switch(jnp.where(n == 0, 0, jnp.where(n <= B, 1, 2)),
+                      [lambda st: st, put_few, put], st)
 
 
 def insert_external(jnp, g: GenNet, st, X, ep, i):
@@ -370,10 +420,16 @@ class Ctx:
     rounds: int | None = None
 
 
-def _params(ctx: Ctx, bi, v, A):
+def _params(ctx: Ctx, bi, v, A, S=None):
     from .kernel import with_pointers
-    p = with_pointers(ctx.P["blocks"][bi], ctx.ptr[bi], v)
+    p = with_pointers(ctx.P["blocks"][bi], ctx.ptr[bi], v, _reader(ctx.P, S))
     return {**(A[bi] if A is not None else {}), **p}
+
+
+def _reader(P, S):
+    """POINTER reader at event delivery: the states as they stand (hocx/sim/pointers.py)."""
+    from .pointers import reader
+    return None if S is None else reader(P, lambda b, var: S[b])
 
 
 def _env(ctx: Ctx, bi):
@@ -390,7 +446,7 @@ def watch_check(jnp, ctx: Ctx, st, S, A, v, t_n):
         if not blk.nwatch:
             continue
         rows = jnp.asarray(blk.rows())
-        p, env = _params(ctx, blk.bi, v, A), _env(ctx, blk.bi)
+        p, env = _params(ctx, blk.bi, v, A, S), _env(ctx, blk.bi)
         vi = v[jnp.asarray(ctx.nodes[blk.bi])]
         for k, (cond, flag) in enumerate(mech.watches):
             val = _b(jnp, cond(jnp, p, S[blk.bi], vi, env), blk.count) > 0.0
@@ -421,8 +477,15 @@ def deliver(jnp, ctx: Ctx, st, S, A, v, limit, espk):
             st, S, v, espk = _round(jnp, ctx, gb, blk, st, S, A, v, limit, espk)
         return st, S, v, espk, n + 1
 
-    st, S, v, espk, n = _loop(cond, body, (st, list(S), v, espk, jnp.asarray(0)), ctx.host)
-    stuck = (n >= MAX_ROUNDS) & jnp.any(st["pq_t"][:G] <= limit)
+    x0 = (st, list(S), v, espk, jnp.asarray(0))
+    if ctx.rounds is not None and not ctx.host:   # fixed length (reverse-mode: training)
+        from jax import lax
+        st, S, v, espk, n = lax.fori_loop(
+            0, int(ctx.rounds), lambda _i, x: lax.cond(cond(x), body, lambda y: y, x), x0)
+        stuck = jnp.any(st["pq_t"][:G] <= limit)
+    else:
+        st, S, v, espk, n = _loop(cond, body, x0, ctx.host)
+        stuck = (n >= MAX_ROUNDS) & jnp.any(st["pq_t"][:G] <= limit)
     st = {**st, "gerr": jnp.where((st["gerr"] == 0) & stuck, ERR_ROUNDS * 1000, st["gerr"])}
     return st, S, v, espk
 
@@ -501,7 +564,7 @@ def _round(jnp, ctx: Ctx, gb: int, blk: GenBlock, st, S, A, v, limit, espk):
     argrow = st["W"][cc]
     names = arg_names(mech)
     args = Args([argrow[:, a] for a in range(len(names))], names)
-    p, env = _params(ctx, bi, v, A), _env(ctx, bi)
+    p, env = _params(ctx, bi, v, A, S), _env(ctx, bi)
     nodes = jnp.asarray(ctx.nodes[bi])
     vi = v[nodes] if mech.kind is not Kind.ARTIFICIAL_CELL else jnp.zeros(k)
     s_old = S[bi]
@@ -522,14 +585,26 @@ def _round(jnp, ctx: Ctx, gb: int, blk: GenBlock, st, S, A, v, limit, espk):
     vnew = out.get("v")
     if vnew is not None and mech.kind is not Kind.ARTIFICIAL_CELL:
         v = _set(v, (nodes), jnp.where(has, _b(jnp, vnew, k, jnp.float64), vi))
-    for mask, delay, fl in out.get("sends") or ():
-        m = has & _b(jnp, mask, k, bool)
-        st = send_self(jnp, g, st, rows, te + _b(jnp, delay, k, jnp.float64),
-                       _b(jnp, fl, k, jnp.float64), c, m, gb)
-    # net_move after the block's net_sends (the hook keeps no order between the two lists)
-    for mask, time in out.get("moves") or ():
+    sends = list(out.get("sends") or ())
+    done = 0
+
+    def send_upto(st, n):
+        for mask, delay, fl in sends[done:n]:
+            m = has & _b(jnp, mask, k, bool)
+            st = send_self(jnp, g, st, rows, te + _b(jnp, delay, k, jnp.float64),
+                           _b(jnp, fl, k, jnp.float64), c, m, gb)
+        return st
+
+    # net_send and net_move in the block's order: a move re-times the event queued by the
+    # last net_send(.., 1) BEFORE it ("moves" entries carry how many sends came first)
+    for mv in out.get("moves") or ():
+        mask, time = mv[0], mv[1]
+        n = int(mv[2]) if len(mv) > 2 else len(sends)
+        if n > done:
+            st, done = send_upto(st, n), n
         st = move_self(jnp, g, st, rows, _b(jnp, time, k, jnp.float64),
                        has & _b(jnp, mask, k, bool), te, gb)
+    st = send_upto(st, len(sends))
     for mask, time in out.get("events") or ():
         m = has & _b(jnp, mask, k, bool)
         st, espk = _emit(jnp, ctx, blk, st, m, _b(jnp, time, k, jnp.float64), espk, gb)
@@ -606,7 +681,7 @@ def receive_init(jnp, g: GenNet, mechs, usetable, P, S, nodes, ptr, v, W):
                 W = _set(W, (cs[:, None], np.arange(1, len(names))[None, :]), 0.0)
             continue
         inst = g.c_slot[cs] - blk.off
-        p = with_pointers(P["blocks"][blk.bi], ptr[blk.bi], v)
+        p = with_pointers(P["blocks"][blk.bi], ptr[blk.bi], v, _reader(P, S))
         pr = {key: (x[..., inst] if jnp.ndim(x) else x) for key, x in p.items()}
         sr = {key: x[..., inst] for key, x in S[blk.bi].items()}
         args = Args([W[cs, a] for a in range(len(names))], names)
@@ -616,3 +691,47 @@ def receive_init(jnp, g: GenNet, mechs, usetable, P, S, nodes, ptr, v, W):
                 W = _set(W, (cs, a), jnp.broadcast_to(jnp.asarray(out[nm], dtype=jnp.float64),
                                                       (len(cs),)))
     return W
+
+
+def capture_initial_sends(mechs, sends: list) -> list:
+    """``mechs`` whose INITIAL's ``"__sends"`` (net_send in INITIAL) go into ``sends`` as
+    (block index, [(mask, delay, flag), ...]) instead of the states."""
+    import dataclasses
+
+    def wrap(mech, bi):
+        f = mech.initial
+        if f is None or getattr(mech, "receive_event", None) is None:   # no NET_RECEIVE: no sends
+            return mech
+
+        def initial(xp, p, s, v, env):
+            out = dict(f(xp, p, s, v, env))
+            snd = out.pop("__sends", None)
+            if snd:
+                sends.append((bi, list(snd)))
+            return out
+        return dataclasses.replace(mech, initial=initial)
+    return [wrap(m, bi) for bi, m in enumerate(mechs)]
+
+
+def initial_events(jnp, g: GenNet, mechs, usetable, P, S, nodes, ptr, v, st, sends, ext,
+                   rounds=None):
+    """finitialize's events with te ≤ 0 on the general path as one traced pass (a training
+    run; the engine does the same on the host): the INITIAL blocks' net_sends (no NetCon:
+    zero arguments), the external events at te ≤ 0 (``ext``: (te, weight row), a NetStim with
+    start 0), then delivery of everything due at 0 in time order.  Returns (st, S, v)."""
+    for bi, snd in sends:
+        blk = next((b for b in g.blocks if b.bi == bi), None)
+        if blk is None:
+            continue
+        rows, k = jnp.asarray(blk.rows()), blk.count
+        for mask, delay, flag in snd:
+            st = send_self(jnp, g, st, rows, 0.0 + _b(jnp, delay, k, jnp.float64),
+                           _b(jnp, flag, k, jnp.float64), jnp.full(k, -1, dtype=jnp.int64),
+                           _b(jnp, mask, k, bool))
+    if ext:
+        c = np.array([e[1] for e in ext], dtype=np.int64)
+        st = insert(jnp, g, st, jnp.asarray(g.c_slot[c]), jnp.asarray([float(e[0]) for e in ext]),
+                    jnp.zeros(len(ext)), jnp.asarray(c), jnp.ones(len(ext), dtype=bool))
+    ctx = Ctx(g, mechs, usetable, P, nodes, ptr, rounds=rounds)
+    st, S, v, _ = deliver(jnp, ctx, st, S, None, v, 0.0, espk0(jnp, g))
+    return st, S, v

@@ -18,16 +18,18 @@ import numpy as np
 from ..errors import HocError, HocRuntimeError, HocTypeError, ModelError
 from ..spec import Kind, Role
 from ..spec import ions as spec_ions
-from . import apcount, ionfuncs, last_globals
+from . import apcount, impedance, ionfuncs, last_globals
 from ..interp.objects import HocObject, as_float
 from .engine import Interrupted, Simulator
-from .from_model import lower_model, write_back
+from .from_model import lower_model
 from .hocevents import HocEvents
 from .integrator import Env, RecSource
 from .kernel import SECONDORDER2
 from .lookahead import MAX_BATCH, MAX_VALUES, Ahead, FullLayout, next_batch
 from .progress import Progress
 from .recording import Recording, resolve
+from .refresh import Refresher
+from .writeback import WritePlan
 from .stepcount import continuerun_steps
 from ..interp.plugin_names import CLASSES, SIM_GLOBALS, register, register_startsw
 from .cvode.hocobj import CVode
@@ -90,6 +92,10 @@ class SimPlugin:
         self._low = None
         self._nm = None
         self._version = None
+        self._refresher: Refresher | None = None    # value-only edits reuse the lowering
+        self.lowerings = 0          # full lowerings (structural edits)
+        self.refreshes = 0          # value-only refreshes (refresh.py)
+        self._wplan: WritePlan | None = None
         self._rec_dirty = True
         self._row = None            # device record row at the current state
         self._stdrun_ids = None
@@ -127,10 +133,10 @@ class SimPlugin:
         model = self.interp.model
         env = self._env(span)
         if self._low is None or model.version != self._version or self._rec_dirty:
-            if not model.sections:
+            if not model.sections and not model.artificial_cells:    # nrniv runs a net of artificial cells
                 raise ModelError("there are no sections to simulate", span,
                                  hint="create a section first, e.g. `create soma`")
-            low, nm = lower_model(model)
+            low, nm = self._lower(model)
             sources = [RecSource("t")]
             for r in self.recordings:
                 if not _alive(r.vec):
@@ -156,12 +162,35 @@ class SimPlugin:
             self.engine.state = dict(self.engine.state, t=np.float64(t))
             self._row = None
 
+    def _lower(self, model):
+        """The model lowered: its values refreshed into the last lowering when only values
+        changed since (hocx/sim/refresh.py), else in full."""
+        ref = self._refresher
+        if ref is not None and self._low is not None and ref.applies(model):
+            self.refreshes += 1
+            return ref.refresh(model), self._nm
+        low, nm = lower_model(model)
+        self.lowerings += 1
+        self._refresher = Refresher(model, low, nm)
+        return low, nm
+
+    def node_of(self, sec, x: float, span=None) -> int:
+        """The node of ``sec(x)`` in the present lowering (synced first)."""
+        self.sync(span)
+        return self._nm.node_of(sec, x, span)
+
     def _write_back(self) -> None:
         v, states, asg = self.engine.host_state()
-        write_back(self.interp.model, self._low, self._nm, v, states, asg)
+        self._writer().write(self.interp.model, self._low, self._nm, v, states, asg)
         self._last_globals(v, states, asg, self.engine.t)
         self._version = self.interp.model.version
         self.interp.set_global("t", self.engine.t)
+
+    def _writer(self) -> WritePlan:
+        """The write-back plan of the present lowering (writeback.py), made once per node map."""
+        if self._wplan is None or not self._wplan.fits(self._low, self._nm):
+            self._wplan = WritePlan(self._low, self._nm)
+        return self._wplan
 
     def _last_globals(self, v, states, asg, t) -> None:
         """GLOBAL ASSIGNED variables (minf_hhx) as the last instance left them (last_globals.py)."""
@@ -185,6 +214,12 @@ class SimPlugin:
             raise HocTypeError("Vector.record needs a pointer such as &soma.v(0.5)", span)
         self.recordings = [r for r in self.recordings if r.vec is not vec]
         rec = Recording(vec, pointer, Dt, tvec, span)
+        model = self.interp.model
+        if getattr(pointer, "name", None) == "t" and model.has_cas():
+            try:
+                rec.sec = model.cas(span)      # the cell whose steps &t follows (local step)
+            except HocRuntimeError:
+                rec.sec = None
         rec.reset()
         self.recordings.append(rec)
         self._rec_dirty = True
@@ -297,7 +332,7 @@ class SimPlugin:
         """Hand out the next computed step: write it back, record it, set t."""
         row = ah.take()
         t, v, states, asg = ah.layout.unpack(row)
-        write_back(self.interp.model, self._low, self._nm, v, states, asg)
+        self._writer().write(self.interp.model, self._low, self._nm, v, states, asg)
         self._last_globals(v, states, asg, t)
         self._version = self.interp.model.version
         self.interp.set_global("t", t)
@@ -440,6 +475,7 @@ class SimPlugin:
             register(interp, name, fn)
         interp.hooks["record"] = self.record
         interp.hooks["netcon_event"] = self.netcon_event
+        impedance.install(self)
         ionfuncs.install(interp)
         apcount.install(interp)
         register_startsw(interp)
@@ -451,8 +487,10 @@ def _initial_params(model) -> None:
     """INITIAL blocks that change PARAMETERs (Exp2Syn clamps tau1), done on the objects so the
     change is visible in HOC, as in NEURON."""
     from .mechanisms import MECHANISMS
-    for pp in model.point_processes:
-        mech = MECHANISMS.get(getattr(getattr(pp, "mechanism", None), "name", ""))
+    reg = getattr(model, "registry", None)
+    for pp in list(model.point_processes) + list(getattr(model, "artificial_cells", ())):
+        name = getattr(getattr(pp, "mechanism", None), "name", "")
+        mech = (reg.spec(name) if reg is not None else None) or MECHANISMS.get(name)
         if mech is None or mech.init_params is None:
             continue
         p = {k: float(pp.values[k]) for k in mech.params if k in pp.values}

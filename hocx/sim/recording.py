@@ -36,6 +36,7 @@ class Recording:
     col: int = -1
     k: int = 0                                # next timed sample
     next_te: float = 0.0
+    sec: Any = None                           # section accessed at record() (local step: &t's cell)
 
     @property
     def timed(self) -> bool:

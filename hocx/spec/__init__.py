@@ -157,6 +157,9 @@ class MechSpec:
     receive_init: Callable[..., Any] | None = None
     watches: tuple = ()
     additive_receive: bool = False
+    #: NMODL ``RANDOM`` variables (Random123 streams; hocx.interp.random123): each is
+    #: carried as hidden stepped ASSIGNEDs ``<name>__seq``, ``__id1``, ``__id2``, ``__id3``
+    randoms: tuple[str, ...] = ()
     #: ``tables(globals, celsius) -> dict`` of step-wide values (host side), None: none
     tables: Callable[[dict, float], dict] | None = None
     #: the mechanism's GLOBAL values (name -> default), passed to ``tables``

@@ -28,6 +28,7 @@ import optax
 from ..errors import HocRuntimeError, HocTypeError
 from ..interp.objects import HocObject, as_float
 from ..interp.safety import check_read, expand_file_name
+from . import cvode
 from .simulate import DiffSim
 from .transforms import to_physical, to_unconstrained
 
@@ -51,7 +52,7 @@ class Fit(HocObject):
         "add": "add(recorded_vec, target_vec or \"file\"[, k]): one trace to match (batch item k)",
         "stimuli": "stimuli(pointprocess, \"param\", values_vec): one run per value (a batch)",
         "run": "run([steps]): gradient descent (Adam); returns the best loss",
-        "loss": "loss(): the loss at the present parameter values",
+        "loss": "loss([values_vec]): the loss at the present parameter values (or at values laid out as get_parameters())",
         "grad": "grad(): gradient of the loss w.r.t. each trainable scalar, as a Vector",
         "set_loss": "set_loss(\"mse\" or \"mae\")",
         "lr": "learning rate (default 0.01)",
@@ -124,9 +125,13 @@ class Fit(HocObject):
             raise HocRuntimeError("this Fit has no target", span,
                                   hint="fit.add(recorded_vec, target_vec) first")
         key = (tuple(id(t) for t in trs), int(self.checkpoint != 0), self.loss_name,
-               self.interp.model.version)
+               self.interp.model.version, cvode.cache_key(self.interp))
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
+        if cvode.active(self.interp):      # the variable step: forward-mode, hocx/train/cvode.py
+            prepared = cvode.prepare_fit(self, trs, span)
+            self._cache = (key, prepared)
+            return prepared
         recs = []
         for rec, _, _ in self.pairs:
             if not any(rec is r for r in recs):
@@ -166,8 +171,23 @@ class Fit(HocObject):
         return prepared
 
     def m_loss(self, args, span=None):
-        sim, loss, _, _, _ = self._prepare(span)
+        sim, loss, vg, _, _ = self._prepare(span)
+        if args:       # loss(values_vec) at other values: the grad program's value (no new compile)
+            return float(vg(self._split(args[0], sim.initial_params(), span))[0])
         return float(loss(sim.initial_params()))
+
+    @staticmethod
+    def _split(vec, like: list, span) -> list:
+        x = getattr(vec, "x", None)
+        if not isinstance(x, np.ndarray):
+            raise HocTypeError("Fit.loss(values): values must be a Vector", span)
+        flat = np.asarray(x, dtype=float).reshape(-1)
+        sizes = [int(np.size(x)) for x in like]
+        if flat.size != sum(sizes):
+            raise HocTypeError(f"Fit.loss(values): {flat.size} values for {sum(sizes)} trainable scalars",
+                               span, hint="pass a Vector laid out as get_parameters() returns it")
+        parts = np.split(flat, np.cumsum(sizes)[:-1])
+        return [jnp.asarray(part.reshape(np.shape(x))) for part, x in zip(parts, like)]
 
     def m_grad(self, args, span=None):
         sim, _, vg, _, _ = self._prepare(span)
@@ -212,7 +232,8 @@ class Fit(HocObject):
             t.value = np.asarray(to_physical(k, u, b), dtype=float).reshape(-1)
         _state(self.interp).write_back()
         if self._cache is not None:       # only trainable values changed: keep the compiled loss
-            self._cache = (self._cache[0][:-1] + (self.interp.model.version,), self._cache[1])
+            k = self._cache[0]
+            self._cache = (k[:3] + (self.interp.model.version,) + k[4:], self._cache[1])
         self.best_loss = best
         return best
 

@@ -198,7 +198,11 @@ class TrainState:
     def function(self, record_vecs, **kw):
         """Python API: ``(fn, params)`` with ``fn(params) -> traces`` pure (jit/grad/vmap-able);
         ``params`` is a list of arrays, one per trainable, in physical units."""
+        from . import cvode
         from .simulate import DiffSim
+        if cvode.active(self.interp):
+            raise HocRuntimeError("train.function() runs the fixed step, but cvode.active(1) is on",
+                                  hint="use Fit (forward-mode CVode gradients) or cvode.active(0)")
         sim = DiffSim(self.interp, self.trainables, record_vecs, **kw)
         return sim, sim.initial_params()
 

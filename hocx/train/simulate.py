@@ -22,7 +22,7 @@ from ..sim.from_model import lower_model
 from ..sim import events
 from ..sim import netreceive as NR
 from ..sim import kernel
-from ..sim.integrator import Env, Program, pack_params
+from ..sim.integrator import GEN_KEYS as NR_KEYS, Env, Program, pack_params
 from ..sim.recording import resolve
 from ..sim.plugin import env_flags, env_globals
 from . import geometry as geom
@@ -86,7 +86,7 @@ class DiffSim:
     def _plan_events(self, low, env) -> None:
         """NetCon events: the ring size for dt, and the whole run's external events (NetStim
         spikes do not depend on the parameters) as one step-indexed list."""
-        self.X, self.W0 = None, None
+        self.X, self.W0, self.initial_general = None, None, []
         if low.net is None:
             return
         low.net.set_dt(env.dt)
@@ -94,6 +94,7 @@ class DiffSim:
         self.W0 = np.zeros(low.net.nslots + 1)
         for slot, w in queue.take_initial():
             self.W0[slot] += w
+        self.initial_general = list(getattr(queue, "initial_general", []))
         tm, t_end = events.step_grid(0.0, env.dt, self.nsteps)
         self.X = events.pack_external(queue.take(tm, t_end), low.net.nslots)
 
@@ -258,7 +259,9 @@ class DiffSim:
             P["pfac"] = 1.0e2 / area
         lay = self.program.layout(data["T"])       # finitialize: ions, then INITIAL blocks
         S0 = [{k: jnp.asarray(x) for k, x in blk.states.items()} for blk in self.low.blocks]
-        S = kernel.initialize(lay, self.program.mechs, self.env.usetable, v0, S0, P)
+        sends: list = []        # net_send in INITIAL (delivered with the events at t = 0)
+        S = kernel.initialize(lay, NR.capture_initial_sends(self.program.mechs, sends),
+                              self.env.usetable, v0, S0, P)
         for bi, var, idx, x in states_over:
             S[bi] = {**S[bi], var: S[bi][var].at[idx].set(x)}
         net0 = {}
@@ -275,6 +278,11 @@ class DiffSim:
                 W0 = NR.receive_init(jnp, g, self.program.mechs, self.env.usetable, P, S,
                                      data["T"]["nodes"], data["T"]["ptr"], v0, W[:g.NC])
                 net0["W"] = W.at[:g.NC].set(W0)
+                gst, S, v0 = NR.initial_events(     # events at t <= 0, as finitialize does
+                    jnp, g, self.program.mechs, self.env.usetable, P, S, data["T"]["nodes"],
+                    data["T"]["ptr"], v0, {k: net0[k] for k in NR_KEYS}, sends,
+                    self.initial_general, rounds=EVENT_ROUNDS)
+                net0.update(gst)
         _, _, A, S, _ = kernel.current_pass(lay, self.program.mechs, self.env.usetable, v0, S,
                                             jnp.asarray(0.0), P)
         t0 = jnp.asarray(0.0)

@@ -47,6 +47,7 @@ from ..errors import HocNameError, HocRuntimeError, HocTypeError
 from ..sim.plugin import env_flags, env_globals
 from ..interp.objects import HocObject, as_float
 from ..interp.plugin_names import register
+from . import cvode
 from . import trainables as T
 from .batched import BatchedRun, digest
 from .simulate import DiffSim
@@ -277,6 +278,9 @@ class Sweeper:
     def __init__(self, interp):
         self.interp = interp
         self._cached = None
+        self._cvode = None
+        #: how a sweep under CVode runs its members: "seq" or "vmap" (hocx/train/cvode.py)
+        self.cvode_mode = cvode.DEFAULT_SWEEP_MODE
         self.compiles = 0
         self.last: dict = {}
 
@@ -296,6 +300,8 @@ class Sweeper:
 
     def run(self, specs: list[Spec], opts: dict, span=None) -> list[np.ndarray]:
         """Traces per recorded Vector, each shape (nruns, nsteps + 1)."""
+        if cvode.active(self.interp):      # the variable step: Dt / tvec samples, hocx/train/cvode.py
+            return self._cvode_run(specs, opts, span)
         vecs = self.recorded(span)
         rows = combine(specs, opts["grid"], span)
         nruns = len(rows[0])
@@ -320,6 +326,20 @@ class Sweeper:
                          sharded_over=sharded_over, nsteps=sim.nsteps)
         traces = np.concatenate(out)                 # (nruns, nsteps + 1, nrec)
         return [traces[:, :, c] for c in range(traces.shape[2])]
+
+    def _cvode_run(self, specs, opts, span) -> list[np.ndarray]:
+        """Under cvode.active(1): each recorded Vector's Dt / tvec samples up to tstop."""
+        recs = [r for r in getattr(getattr(self.interp, "sim", None), "recordings", [])
+                if not getattr(r.vec, "freed", False)]
+        if not recs:
+            raise HocRuntimeError("sweep: nothing is recorded", span,
+                                  hint="record a trace first, e.g. vec.record(&soma.v(0.5), 0.1)")
+        if self._cvode is None:
+            self._cvode = cvode.CvodeSweep()
+        rows = combine(specs, opts["grid"], span)
+        out = self._cvode.run(self.interp, specs, rows, [r.vec for r in recs], span, mode=self.cvode_mode)
+        self.last = dict(self._cvode.last, batch=1 if self._cvode.last["mode"] == "seq" else len(rows[0]))
+        return out
 
     def _compiled(self, specs, vecs, span):
         """(jitted batch function, DiffSim, its value arrays).  The function takes the model's

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_declarations_are_the_translations_and_hooks_load_lazily():
-    for name in ("pas", "hh"):
+    for name in stdlib_mods.STDLIB_MODS:
         std = StdlibMod(name)
         assert std._translation is None                  # nothing executed yet
         from hocx.interp.nmodl import translate
@@ -36,8 +36,11 @@ def test_declarations_are_the_translations_and_hooks_load_lazily():
 
 def test_shipped_translation_is_checked_by_key_and_hash(tmp_path):
     files = write_shipped(tmp_path)
-    assert sorted(f.name for f in files) == ["IntFire1.mod.json", "IntFire2.mod.json", "IntFire4.mod.json",
-                                             "hh.mod.json", "pas.mod.json"]
+    assert sorted(f.name for f in files) == [
+        "AlphaSynapse.mod.json", "Exp2Syn.mod.json", "ExpSyn.mod.json", "GlutamateSynapse.mod.json",
+        "IClamp.mod.json", "IntFire1.mod.json", "IntFire2.mod.json", "IntFire4.mod.json",
+        "IonotropicSynapse.mod.json", "NetStim.mod.json", "SEClamp.mod.json", "hh.mod.json",
+        "pas.mod.json"]
     text = mod_path("hh").read_text(encoding="utf-8")
     key = key_of("hh", text)
     src = shipped("hh", key, tmp_path)

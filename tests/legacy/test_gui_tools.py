@@ -93,9 +93,12 @@ def test_point_process_manager_survives_its_session_objref():
     assert got.splitlines()[-1] == "1 IClamp[0] 0.7 0.3 "
 
 
-def test_impedance_is_declared_and_refuses_to_compute():
-    with pytest.raises(HocError, match="not implemented by hocx"):
-        run("create soma\naccess soma\nobjref z\nz = new Impedance()\n{z.loc(0.5) z.compute(0)}\n")
+def test_impedance_of_a_passive_soma_at_zero_frequency():
+    # one compartment: 1 / (g_pas * area) = 1 / (1e-3 S/cm2 * 100 pi um2 * 1e-8) MOhm
+    got = run("create soma\naccess soma\n{L = 10  diam = 10/PI  insert pas  g_pas = 0.001}\n"
+              "objref z\nz = new Impedance()\n{finitialize(-65) z.loc(0.5) z.compute(0)}\n"
+              '{printf("%.9g\\n", z.input(0.5))}\n')
+    assert float(got.split()[-1]) == pytest.approx(1.0 / (1e-3 * 100 * 1e-8) * 1e-6, rel=1e-9)
 
 
 def test_a_run_without_sections_only_moves_t():

@@ -37,7 +37,7 @@ def test_cvode_settings_and_refusals():
     assert s.execute('cvode.atolscale("m_hh", 0.05)') == float(np.float32(0.05))
     assert s.execute('cvode.atolscale("m_hh")') == 0.05000000074505806
     for bad in ("cvode.atol(0)", "cvode.atol(-1)", "cvode.use_daspk(1)", "cvode.maxorder(6)",
-                "cvode.rtol(-1)", "cvode_local(1)", "cvode.condition_order(2)"):
+                "cvode.rtol(-1)", "cvode.condition_order(3)"):
         with pytest.raises(HocError):
             s.execute(bad)
     # stdrun: cvode_active(1) tells stdrun (using_cvode_); cvode.active(1) alone does not
@@ -47,6 +47,16 @@ def test_cvode_settings_and_refusals():
     assert s.execute("cvode.active()") == 0
     s.execute("cvode_active(1)")
     assert s.execute("using_cvode_") == 1 and s.execute("cvode.active()") == 1
+    assert s.execute("cvode.condition_order(2)") == 2 and s.execute("cvode.condition_order()") == 2
+    # stdrun's cvode_local(1): the local step, stdrun told; cvode_active(1) turns it off again,
+    # cvode_local(0) turns the variable step off (as NEURON's NumericalMethodPanel does)
+    assert s.execute("cvode_local(1)") == 1
+    assert s.execute("cvode.use_local_dt()") == 1 and s.execute("using_cvode_") == 1
+    s.execute("cvode_active(1)")
+    assert s.execute("cvode.use_local_dt()") == 0 and s.execute("cvode.active()") == 1
+    s.execute("cvode_local(1)")
+    s.execute("cvode_local(0)")
+    assert s.execute("cvode.active()") == 0 and s.execute("using_cvode_") == 0
 
 
 #: each case compiles its own loop (~5-10 s with a warm XLA cache, 30-80 s cold); the suite's

@@ -10,7 +10,10 @@ import pytest
 
 from hocx.api import Session
 from hocx.errors import HocError
-from hocx.spec.builtin import GLUTAMATE, IONOTROPIC
+from hocx.sim.mechanisms import MECHANISMS
+
+#: stdlib/ionotropicsynapse.mod and stdlib/glutamatesynapse.mod, translated
+IONOTROPIC, GLUTAMATE = MECHANISMS["IonotropicSynapse"], MECHANISMS["GlutamateSynapse"]
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {"dt": 0.025}
@@ -24,7 +27,7 @@ def _ref_step(s, vpre, dt, gS, e_syn, k_minus, v_th, delta):
     return s * e + s_inf * (1.0 - e)
 
 
-@pytest.mark.parametrize("mech", [IONOTROPIC, GLUTAMATE])
+@pytest.mark.parametrize("mech", [IONOTROPIC, GLUTAMATE], ids=["ionotropic", "glutamate"])
 def test_mechanism_matches_reference(mech):
     p = {k: np.full(3, v) for k, v in mech.params.items()}
     p["vpre"] = np.array([-70.0, -35.0, 20.0])
@@ -86,7 +89,8 @@ vquiet = post.v(0.5)
 @pytest.mark.parametrize("stmt, msg", [
     ("setpointer stim.amp, pre.v(0.5)", "not a point process"),      # stim is NULLobject here
     ("setpointer syn.gS, pre.v(0.5)", "not a POINTER"),
-    ("setpointer syn.vpre, pre.m_hh(0.5)", "membrane voltage"),
+    ("setpointer syn.vpre, nosuchvar", "undefined variable nosuchvar"),   # nrniv's message
+    ("setpointer syn.vpre, 3", "address"),
 ])
 def test_setpointer_errors(stmt, msg):
     s = _session()

@@ -139,7 +139,7 @@ def _execute(interp, args, span):
     cmd = _str(args, 0, "execute", span)
     if cmd.startswith("~"):           # NEURON: run as is, not wrapped in braces (``~create K[3]``)
         cmd = cmd[1:]
-    interp.execute(cmd, "<execute>", obj=_context(args))
+    interp.execute(cmd, "<execute>", obj=_context(args), echo=False)
     return 0.0
 
 
@@ -157,7 +157,7 @@ def _execute1(interp, args, span):
     flag = args[2] if obj is not None and len(args) > 2 else (args[1] if obj is None and len(args) > 1 else 1.0)
     show = not isinstance(flag, float) or flag != 0
     try:
-        interp.execute(cmd, "<execute1>", obj=obj)
+        interp.execute(cmd, "<execute1>", obj=obj, echo=False)
     except LimitReached:              # --max-seconds is not the script's to catch
         raise
     except HocError as e:

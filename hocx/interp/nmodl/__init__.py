@@ -22,9 +22,15 @@ from ...errors import HocError
 from ...spec import IonUse, Kind, MechSpec, Role, Var
 from ...syntax.nmodl import check_mod, parse_mod
 from ...syntax.nmodl.check import CheckedMod, MechKind, NmodlError
+from .. import random123
 from . import runtime
 from .assemble import Assembler, Assembly
-from .names import mech_variables
+from .names import mech_variables, randoms, symbol_of
+
+#: the kind in ``functions`` of a NEURON legacy Random123 PROCEDURE written in VERBATIM C
+#: (netstim.mod's noiseFromRandom123 / noiseFromRandom): hocx implements it on the RANDOM
+#: variable (:func:`hocx.interp.mod_methods.install_methods`)
+LEGACY_RANDOM = "LEGACY_RANDOM"
 
 __all__ = ["Translation", "translate", "translate_checked", "from_source", "NmodlError",
            "TRANSLATOR_VERSION"]
@@ -155,6 +161,7 @@ def _namespace(cache) -> dict:
         "_Bound": runtime.Bound, "_unsupported": runtime.unsupported, "_guard": runtime.guard,
         "_cnexp_step": runtime.cnexp_step, "_fmod": runtime.fmod,
         "_while": runtime.while_loop, "_xpf": runtime.xp_function,
+        "_ran": random123.streams, "_taken": runtime.taken,
     }
 
 
@@ -169,7 +176,7 @@ def _meta(cm: CheckedMod, asm: Assembly) -> dict:
     carried = set(asm.carried)
     variables = []
     for name, vi in sorted(info.items(), key=lambda kv: _order(cm, kv[0], kv[1])):
-        sym = cm.symbols[name]
+        sym = symbol_of(cm, name)
         size = vi.size or 1
         unit = sym.unit or ""
         if vi.role == "parameter":
@@ -210,7 +217,9 @@ def _meta(cm: CheckedMod, asm: Assembly) -> dict:
         "tables": bool(asm.tables), "uses": tuple(asm.uses), "unsupported": asm.unsupported,
         "initial_solve": asm.initial_solve, "kinetic": kin,
         "last_globals": tuple(asm.last_globals),
-        "functions": {n: (k, int(a)) for n, (k, a) in asm.functions.items()},
+        "functions": {n: (LEGACY_RANDOM if n in cm.legacy_random else k, int(a))
+                      for n, (k, a) in asm.functions.items()},
+        "randoms": randoms(cm),
         "receive": None if asm.receive is None else {
             "args": tuple(asm.receive["args"]), "watches": tuple(asm.receive["watches"]),
             "additive": bool(asm.receive["additive"])},
@@ -255,9 +264,11 @@ def _spec(meta: dict, ns: dict) -> MechSpec:
         update=hooks.get("update"), method=meta["method"],
         derivative=hooks.get("derivative"), cnexp_coeffs=hooks.get("cnexp_coeffs"),
         after_solve=hooks.get("after_solve"), tables=hooks.get("tables"),
+        init_params=hooks.get("init_params"),
         globals=glob_defaults, flags=flags,
     )
     extra = {"uses": tuple(meta["uses"]), "unsupported": meta["unsupported"],
+             "randoms": tuple(meta.get("randoms", ())),
              "initial_solve": meta["initial_solve"],
              "last_globals": tuple(tuple(x) for x in meta.get("last_globals", ())),
              "state_globals": hooks.get("state_globals")}
@@ -288,7 +299,9 @@ def _order(cm: CheckedMod, name: str, vi):
     """NEURON's variable order: PARAMETERs, ASSIGNEDs, STATEs, POINTERs, each in declaration
     order."""
     rank = {"parameter": 0, "assigned": 1, "local": 1, "ion": 1, "state": 2, "pointer": 3}
-    sym = cm.symbols[name]
+    sym = cm.symbols.get(name)
+    if sym is None:             # a RANDOM variable's stream (names.random_keys): last
+        return (5, (0, 0))
     sp = sym.decl.span if sym.decl is not None else sym.span
     return (rank.get(vi.role, 4), (sp.line, sp.col) if sp is not None else (0, 0))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ...syntax.nmodl import ast as A
-from ...syntax.nmodl.check import MATH_FUNCTIONS, CheckedMod, NmodlError
+from ...syntax.nmodl.check import MATH_FUNCTIONS, RANDOM_FUNCTIONS, CheckedMod, Kind, NmodlError
 from ...syntax.nmodl.cnexp import cnexp_form
 from ...syntax.nmodl.emit import Emitter, EmitError
 from .names import BUILTINS, VarInfo, constant_value, mech_variables
@@ -127,6 +127,9 @@ class Gen:
                 return f'st["{name}"]'
             if name in self.vars:
                 return f'st["{name}"]'
+            sym = self.cm.symbols.get(name)
+            if sym is not None and sym.kind is Kind.RANDOM:
+                return repr(name)       # random_negexp(r) -> _ran(xp, st).negexp('r')
             raise NmodlError(f"no translation for the name '{name}'")
 
         def calls(name: str):
@@ -136,6 +139,8 @@ class Gen:
                 return f"_guard(xp, {ctx.mask})"
             if name in XPF_FUNCTIONS:
                 return f"_xpf(xp, '{name}')"
+            if name in RANDOM_FUNCTIONS:
+                return f"_ran(xp, st).{name[len('random_'):]}"
             return None
 
         def index(base: str, idx: str) -> str:
@@ -159,7 +164,7 @@ class Gen:
     def _check_calls(self, ctx: Ctx, e: A.Expr) -> None:
         for n in A.walk(e):
             if isinstance(n, A.Call) and n.name not in self.user and n.name not in MATH_FUNCTIONS \
-                    and n.name != _GUARD:
+                    and n.name != _GUARD and n.name not in RANDOM_FUNCTIONS:
                 raise self.err(f"{n.name}() cannot be translated by hocx yet (in {ctx.where})",
                                n.span, hint="hocx translates NMODL's math functions and the "
                                             "mod's own FUNCTIONs and PROCEDUREs")
@@ -334,7 +339,9 @@ class Gen:
         lthen = self.tmp("lt")
         if assigned:
             self.emit(ctx, f"{lsnap} = {tup}")
-        self.stmt(ctx.child(mask=m_then), st.then)
+        # with NumPy a branch no instance takes is not run (the merge keeps the other's values)
+        inner = ctx.child(indent=ctx.indent + 1)
+        self._branch(ctx, m_then, st.then)
         for d in ctx.dicts:
             self.emit(ctx, f"{thens[d]} = dict({d})")
             self.emit(ctx, f"{d}.clear()")
@@ -343,11 +350,34 @@ class Gen:
             self.emit(ctx, f"{lthen} = {tup}")
             self.emit(ctx, f"{tup} = {lsnap}")
         if st.orelse is not None:
-            self.stmt(ctx.child(mask=m_else), st.orelse)
+            self._branch(ctx, m_else, st.orelse)
         for d in ctx.dicts:
             self.emit(ctx, f"_merge(xp, {c}, {thens[d]}, {d})")
         for i, n in enumerate(assigned):
             self.emit(ctx, f"l_{n} = _where(xp, {c}, {lthen}[{i}], l_{n})")
+
+    def _branch(self, ctx: Ctx, mask: str, stmt) -> None:
+        """One branch of a vectorised ``if``.  With NumPy a branch no instance takes is not
+        run (the merge then keeps the other branch's values); its net_send / net_event /
+        net_move sites still give their (all-false) entries, one per site as the hooks'
+        lists promise.  A branch with such a site inside a loop always runs."""
+        inner = ctx.child(indent=ctx.indent + 1)
+        sites = _event_sites(stmt)
+        if sites is None:
+            self.stmt(ctx.child(mask=mask), stmt)
+            return
+        self.emit(ctx, f"if _taken(xp, {mask}):")
+        self.emit(inner, "pass")
+        self.stmt(inner.child(mask=mask), stmt)
+        if sites:
+            self.emit(ctx, "else:")
+            none, zero = "xp.zeros(xp.shape(v), dtype=xp.bool_)", "_full(xp, 0.0, v)"
+            for name in sites:
+                entry = {"net_send": f"({none}, {zero}, {zero})",
+                         "net_event": f"({none}, {zero})",
+                         "net_move": f"({none}, {zero}, len(_sends))"}[name]
+                target = {"net_send": "_sends", "net_event": "_events", "net_move": "_moves"}[name]
+                self.emit(inner, f"{target}.append({entry})")
 
     def while_(self, ctx: Ctx, st: A.While) -> None:
         """``while (c) { body }`` vectorised: each pass runs the body as ``if (c) { body }``
@@ -448,6 +478,34 @@ class Gen:
             return
         raise self.err(f"SOLVE {st.block} inside INITIAL cannot be translated by hocx yet "
                        f"(only STEADYSTATE, or a PROCEDURE)", st.span)
+
+
+_EVENT_CALLS = ("net_send", "net_event", "net_move")
+
+
+def _event_sites(stmt):
+    """The net_send / net_event / net_move calls in ``stmt`` in the order they run (None if
+    one sits in a FROM or while loop: its count is not one)."""
+    out = []
+
+    def visit(n, looped):
+        if isinstance(n, A.Call) and n.name in _EVENT_CALLS:
+            if looped:
+                raise LookupError
+            out.append(n.name)
+        looped = looped or isinstance(n, (A.FromLoop, A.While))
+        for f in getattr(n, "__dataclass_fields__", ()):
+            if f == "span":
+                continue
+            val = getattr(n, f)
+            for v in (val if isinstance(val, tuple) else (val,)):
+                if isinstance(v, A.Node):
+                    visit(v, looped)
+    try:
+        visit(stmt, False)
+    except LookupError:
+        return None
+    return out
 
 
 _GUARD = "__guard"

@@ -54,7 +54,29 @@ def mech_variables(cm: CheckedMod) -> dict[str, VarInfo]:
             out[name] = VarInfo(name, "pointer", sym.size)
         elif sym.kind is Kind.LOCAL:
             out[name] = VarInfo(name, "local", sym.size)
+        elif sym.kind is Kind.RANDOM:
+            # its stream: hidden carried numbers (hocx.interp.random123.keys)
+            for k in random_keys(name):
+                out[k] = VarInfo(k, "local")
     return out
+
+
+def random_keys(name: str) -> tuple[str, ...]:
+    from ..random123 import keys
+    return keys(name)
+
+
+def randoms(cm: CheckedMod) -> tuple[str, ...]:
+    """The mod's RANDOM variables, in declaration order."""
+    return tuple(n for n, s in cm.symbols.items() if s.kind is Kind.RANDOM)
+
+
+def symbol_of(cm: CheckedMod, name: str):
+    """The symbol behind a variable of :func:`mech_variables` (a RANDOM's for its keys)."""
+    sym = cm.symbols.get(name)
+    if sym is None and "__" in name:
+        sym = cm.symbols.get(name.rsplit("__", 1)[0])
+    return sym
 
 
 def constant_value(cm: CheckedMod, name: str) -> float | None:

@@ -10,7 +10,9 @@ receiving instance per round, and calls (arrays per instance of the round)::
         "v": the membrane potential after the block, or None if the block never assigns v,
         "sends": [(mask, delay, flag)]   one per net_send executed (absolute time t + delay),
         "events": [(mask, time)]         one per net_event(time) executed,
-        "moves": [(mask, time)]          one per net_move(time) executed,
+        "moves": [(mask, time, nsend)]   one per net_move(time) executed; ``nsend``: how many
+                                         "sends" entries came before it (net_move moves the
+                                         event of the last net_send BEFORE it),
         "watch": [(mask, True)]          one per WATCH site: the instances where it ran,
     }
     receive_init(xp, p, s, args, t, env) -> args     the INITIAL block inside NET_RECEIVE
@@ -152,6 +154,8 @@ class Special:
             mask = ctx.mask or "_all"
             vals = [f"_full(xp, {g.expr(ctx, a)}, v)" for a in call.args]
             target = {"net_send": "_sends", "net_event": "_events", "net_move": "_moves"}[call.name]
+            if call.name == "net_move":      # + how many net_sends ran before it (their order)
+                vals.append("len(_sends)")
             g.emit(ctx, f"{target}.append(({mask}, {', '.join(vals)}))")
             return True
         if isinstance(st, A.ExprStmt) and isinstance(st.expr, A.Call) \

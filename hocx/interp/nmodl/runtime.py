@@ -71,6 +71,12 @@ def merge(xp, c, then_st: dict, st: dict) -> None:
             st[k] = where(xp, c, tv, ev)
 
 
+def taken(xp, mask) -> bool:
+    """Does any instance take a vectorised ``if`` branch?  Always True under JAX (traced);
+    with NumPy a branch none takes is skipped (its merge would keep the other's values)."""
+    return xp is not np or bool(np.any(mask))
+
+
 def truth(xp, x):
     """C truth of a number as a boolean array (``x != 0``)."""
     return xp.asarray(x) != 0

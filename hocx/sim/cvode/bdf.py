@@ -49,8 +49,10 @@ F = jnp.float64
 
 
 def wrms(x, w):
-    """N_VWrmsNorm: sqrt(Σ (x_i w_i)² / N)."""
-    p = x * w
+    """N_VWrmsNorm: sqrt(Σ (x_i w_i)² / N).  Every norm only steers the step-size, order and
+    convergence decisions, so it carries no derivative (hocx.train.cvode differentiates the
+    accepted steps with the control held fixed; the identity in a plain run)."""
+    p = lax.stop_gradient(x) * lax.stop_gradient(w)
     return jnp.sqrt(jnp.sum(p * p) / x.shape[0])
 
 
@@ -519,7 +521,7 @@ def hin(mem, tout, atol, f):
     h0 = jnp.where(h0 < hlb, hlb, h0)
     h0 = jnp.where(h0 > hub, hub, h0)
     h0 = jnp.where(crossed, hg, h0) * sign
-    return h0, c["count"]
+    return lax.stop_gradient(h0), c["count"]     # a control decision: no derivative
 
 
 def one_step(mem, f, lsolve, rtol, atol):

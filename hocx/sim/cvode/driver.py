@@ -146,6 +146,11 @@ class CvodeRun:
         if self.c is not None:
             self.c = {**self.c, "at": self.at}
 
+    def set_condition_order(self, order: int) -> None:
+        """cvode.condition_order(n): used from the next threshold test on."""
+        if self.c is not None and bool(self.c["order2"]) != (order == 2):
+            self.c = {**self.c, "order2": jnp.bool_(order == 2)}
+
     # -- pieces -----------------------------------------------------------------------
     def _f(self, S0, P):
         sys = self.sys
@@ -167,7 +172,7 @@ class CvodeRun:
         v = self.sys.full_v(y, P)
         return v[self.det_node] - P["det_thr"]
 
-    def _init(self, c, t):
+    def _init(self, c, t, P):
         """Cvode::init(t): CVodeReInit at (t, y), the f call, the next stop time."""
         m0 = c["mem"]
         c = {**c, "acc_f": c["acc_f"] + m0["nfe"], "acc_mxb": c["acc_mxb"] + m0["nni"],
@@ -177,8 +182,38 @@ class CvodeRun:
         nxt = jnp.min(jnp.where(at > t, at, jnp.inf))
         nxt = jnp.where(jnp.isfinite(nxt), nxt, t + 1e5)
         mem = {**mem, "tstop": nxt - eps(nxt)}
-        return {**c, "mem": mem, "t": t, "tn": t, "t0": t, "init": jnp.bool_(False),
-                "retreat": jnp.bool_(False), "n_init": c["n_init"] + 1, "n_fx": c["n_fx"] + 1}
+        c = {**c, "mem": mem, "t": t, "tn": t, "t0": t, "init": jnp.bool_(False),
+             "retreat": jnp.bool_(False), "n_init": c["n_init"] + 1, "n_fx": c["n_fx"] + 1}
+        return self._cond2(c, P)
+
+    def _cond2(self, c, P):
+        """ConditionEvent::condition for every detector (condition_order(2) only), after each
+        CVODE step and initialisation: a pending threshold event is abandoned (the integrator
+        was restarted before it); an upward crossing (value >= 0 after < 0) queues a threshold
+        event at the time interpolated linearly between the last two evaluations, or at t right
+        after an initialisation; the flag falls when two successive values are below the value
+        before the crossing."""
+        if not self.det:
+            return c
+        val = self._thresh(c["y"], P)
+        t = c["t"]
+        inited = c["t0"] == c["tn"]
+        pend = jnp.isfinite(c["qth"])
+        flag = c["flag2"] & ~pend
+        valthr = jnp.where(pend, 0.0, c["valthr"])
+        qth = jnp.where(pend, jnp.inf, c["qth"])
+        up = ~flag & (val >= 0.0)
+        vo = c["valold"]
+        frac = -vo / jnp.where(up & ~inited, val - vo, 1.0)
+        th = jnp.where(inited, t, frac * t + (1.0 - frac) * c["told"])
+        qth = jnp.where(up, th, qth)
+        valthr = jnp.where(up, jnp.where(inited, 0.0, vo), valthr)
+        down = flag & (vo < valthr) & (val < valthr)
+        flag = jnp.where(up, True, jnp.where(down, False, flag))
+        new = {"qth": qth, "flag2": flag, "valthr": valthr, "valold": val,
+               "told": jnp.full_like(val, t)}
+        o2 = c["order2"]
+        return {**c, **{k: jnp.where(o2, x, c[k]) for k, x in new.items()}}
 
     # -- the loop -----------------------------------------------------------------------
     def _loop_fn(self, c, S0, P, samples, host_te, t_until, stop_on_init, *, KS, KT, KSPK):
@@ -201,10 +236,13 @@ class CvodeRun:
             c, b = s
             k = c["k"]
             te_s = jnp.where(k < samples.shape[0], samples[jnp.minimum(k, samples.shape[0] - 1)], jnp.inf)
-            te = jnp.minimum(te_s, host_te)
+            # condition order 2's queued threshold events come first at equal times
+            te_q = jnp.min(c["qth"]) if ndet else jnp.inf
+            te = jnp.minimum(jnp.minimum(te_s, host_te), te_q)
             deliver = te <= c["t"]
-            is_sample = deliver & (te_s <= host_te)
-            host_due = deliver & ~(te_s <= host_te)
+            is_thresh = deliver & (te_q <= te_s) & (te_q <= host_te)
+            is_sample = deliver & ~is_thresh & (te_s <= host_te)
+            host_due = deliver & ~is_thresh & ~(te_s <= host_te)
 
             r = self._row(c["t"], c["y"], S0, P)
 
@@ -213,25 +251,36 @@ class CvodeRun:
                 b = {**b, "samp": b["samp"].at[jnp.minimum(k, KT - 1)].set(r)}
                 return {**c, "k": k + 1}, b
 
+            def push_spikes(b, new, times):
+                order = jnp.cumsum(new.astype(jnp.int64)) - 1
+                slot = b["nspk"] + order
+                ok = new & (slot < KSPK)
+                spk = b["spk"].at[jnp.where(ok, slot, KSPK)].set(times, mode="drop")
+                spkid = b["spkid"].at[jnp.where(ok, slot, KSPK)].set(
+                    jnp.arange(ndet, dtype=jnp.int64), mode="drop")
+                return {**b, "spk": spk, "spkid": spkid, "nspk": b["nspk"] + jnp.sum(new)}
+
+            def do_thresh(cb):
+                # PreSyn::deliver of condition order 2's threshold event: the spike at its time
+                c, b = cb
+                new = c["qth"] <= c["t"]
+                b = push_spikes(b, new, c["qth"])
+                return {**c, "qth": jnp.where(new, jnp.inf, c["qth"]),
+                        "fired": jnp.any(new & self.det_dlv)}, b
+
             def do_handle(cb):
                 c, b = cb
                 # condition order 1: thresholds at t
                 if ndet:
                     val = self._thresh(c["y"], P)
                     above = val > 0.0
-                    new = above & ~c["above"]
-                    order = jnp.cumsum(new.astype(jnp.int64)) - 1
-                    slot = b["nspk"] + order
-                    ok = new & (slot < KSPK)
-                    spk = b["spk"].at[jnp.where(ok, slot, KSPK)].set(c["t"], mode="drop")
-                    spkid = b["spkid"].at[jnp.where(ok, slot, KSPK)].set(
-                        jnp.arange(ndet, dtype=jnp.int64), mode="drop")
-                    b = {**b, "spk": spk, "spkid": spkid, "nspk": b["nspk"] + jnp.sum(new)}
+                    new = above & ~c["above"] & ~c["order2"]
+                    b = push_spikes(b, new, jnp.full_like(val, c["t"]))
                     c = {**c, "above": above, "fired": jnp.any(new & self.det_dlv)}
 
                 def do_init(cb):
                     c, b = cb
-                    c = self._init(c, c["t"])
+                    c = self._init(c, c["t"], P)
                     return {**c, "inited": jnp.bool_(True)}, b
 
                 def do_interp(cb):
@@ -252,14 +301,15 @@ class CvodeRun:
 
                     def at_init(c):
                         tend = tstop + 1.5 * eps(tstop)
-                        c = self._init(c, tend)
+                        c = self._init(c, tend, P)
                         return {**c, "n_init_at": c["n_init_at"] + 1, "inited": jnp.bool_(True)}
 
                     def step(c):
                         mem, tret, y, _ = bdf.one_step(c["mem"], f, ls, rtol, atol)
-                        return {**c, "mem": mem, "t": tret, "y": y, "tn": mem["tn"],
-                                "t0": mem["tn"] - mem["h"], "retreat": jnp.bool_(True),
-                                "n_adv": c["n_adv"] + 1, "n_fx": c["n_fx"] + 1}
+                        c = {**c, "mem": mem, "t": tret, "y": y, "tn": mem["tn"],
+                             "t0": mem["tn"] - mem["h"], "retreat": jnp.bool_(True),
+                             "n_adv": c["n_adv"] + 1, "n_fx": c["n_fx"] + 1}
+                        return self._cond2(c, P)
                     c = lax.cond(c["t"] >= tstop - eps(c["t"]), at_init, step, c)
                     return c, b
 
@@ -272,12 +322,14 @@ class CvodeRun:
 
             t_before = c["t"]
             c = {**c, "inited": jnp.bool_(False), "fired": jnp.bool_(False)}
-            idx = jnp.where(is_sample, 0, jnp.where(host_due, 1, 2))
-            c, b = lax.switch(idx, [do_sample, do_nothing, do_handle], (c, b))
+            idx = jnp.where(is_sample, 0, jnp.where(host_due, 1, jnp.where(is_thresh, 3, 2)))
+            c, b = lax.switch(idx, [do_sample, do_nothing, do_handle, do_thresh], (c, b))
             # global_microstep: an event now behind t is interpolated back to
             k2 = c["k"]
             te2 = jnp.minimum(jnp.where(k2 < samples.shape[0], samples[jnp.minimum(k2, samples.shape[0] - 1)],
                                         jnp.inf), host_te)
+            if ndet:
+                te2 = jnp.minimum(te2, jnp.min(c["qth"]))
             back = (te2 < c["t"]) & c["retreat"] & (te2 >= c["t0"])
             c = {**c, "y": jnp.where(back, bdf.dky(c["mem"], te2), c["y"]),
                  "t": jnp.where(back, te2, c["t"]), "n_interp": c["n_interp"] + back.astype(jnp.int64),
@@ -305,12 +357,16 @@ class CvodeRun:
              "n_init": jnp.int64(0), "n_init_at": jnp.int64(0), "n_interp": jnp.int64(0),
              "n_adv": jnp.int64(0), "n_fx": jnp.int64(0), "inited": jnp.bool_(False),
              "fired": jnp.bool_(False),
+             "order2": jnp.bool_(self.settings.condition_order == 2),
+             "qth": jnp.full((len(self.det),), jnp.inf), "flag2": jnp.zeros((len(self.det),), bool),
+             "valthr": jnp.zeros((len(self.det),)), "valold": jnp.zeros((len(self.det),)),
+             "told": jnp.zeros((len(self.det),)),
              "acc_f": jnp.int64(0), "acc_mxb": jnp.int64(0), "acc_jac": jnp.int64(0),
              "atol": self.atol, "rtol": jnp.float64(self.settings.rtol), "at": self.at}
         self.S0 = [{k: jnp.asarray(x) for k, x in s.items()} if s is not None else None for s in S0]
         if self.det:
             c["above"] = jnp.asarray(np.asarray(self._thresh(jnp.asarray(y), self.P)) > 0)
-        c = self._init_jit(c, jnp.float64(t))
+        c = self._init_jit(c, jnp.float64(t), self.P)
         self.c = c
         if stats_reset:
             self.base = {k: 0 for k in ("n_init", "n_init_at", "n_interp", "n_adv", "n_fx")}
@@ -367,6 +423,11 @@ class CvodeRun:
         if bool(c["retreat"]) and te != float(c["t"]):
             self.c = {**c, "y": bdf.dky(c["mem"], jnp.float64(te)), "t": jnp.float64(te),
                       "n_interp": c["n_interp"] + 1}
+
+    def set_time(self, t: float, y) -> None:
+        """Put (t, y) back without touching the integrator's history (Cvode::interpolate's
+        within-eps case)."""
+        self.c = {**self.c, "t": jnp.float64(t), "y": y}
 
     def set_y(self, y) -> None:
         self.c = {**self.c, "y": jnp.asarray(y), "init": jnp.bool_(True)}

@@ -26,12 +26,6 @@ class CVode(HocObject):
     """NEURON's CVode control object: the variable time step of hocx.sim.cvode."""
 
     hoc_class = "CVode"
-    hoc_fields = ("use_local_dt",)
-    hoc_settable = ("use_local_dt",)
-
-    def __init__(self, interp=None, args=None, span=None):
-        super().__init__(interp, args, span)
-        self.use_local_dt = 0.0
 
     @property
     def ctl(self) -> CvodeControl:
@@ -86,13 +80,21 @@ class CVode(HocObject):
                 raise HocRuntimeError(f"cvode.maxorder({x:g}): the BDF order is 1 to 5", span)
         return self._setting("maxorder", args, span, check, cast=int)
 
+    def m_use_local_dt(self, args, span=None):
+        """The local variable time step: one integrator per cell (hocx.sim.cvode.local)."""
+        ctl = self.ctl
+        if args:
+            on = as_float(args[0]) != 0
+            if on != ctl.local:
+                ctl.local = on
+                ctl.started = False          # the integrators are rebuilt at the next init
+        return 1.0 if ctl.local else 0.0
+
     def m_condition_order(self, args, span=None):
         if args:
             x = as_float(args[0])
             if x not in (1.0, 2.0):
                 raise HocRuntimeError(f"cvode.condition_order({x:g}): must be 1 or 2", span)
-            if x == 2.0:
-                raise HocRuntimeError("cvode.condition_order(2) is not supported by hocx yet", span)
             self.ctl.settings.condition_order = int(x)
         return float(self.ctl.settings.condition_order)
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ...errors import HocRuntimeError
 from .driver import CvodeRun, Settings
+from .local import LocalControl, LocalRun
 
 #: how far past the run's end timed samples are scheduled (fadvance loops, run() past tstop)
 SAMPLE_MARGIN = 1000
@@ -24,6 +25,8 @@ class CvodeControl:
     def __init__(self, plugin):
         self.plugin = plugin
         self.active = False
+        self.local = False                       # cvode.use_local_dt: one integrator per cell
+        self.lc: LocalControl | None = None
         self.settings = Settings()
         self.run: CvodeRun | None = None
         self._key = None
@@ -47,17 +50,20 @@ class CvodeControl:
         st = self.settings
         shape = (low.parent.tobytes(), low.has_cap.tobytes(),
                  tuple((b.mech.name, b.nodes.tobytes(), tuple(sorted(b.pointers))) for b in low.blocks))
-        key = (shape, eng.record, tuple(det), replace(eng.env, dt=0.025),
+        key = (self.local, shape, eng.record, tuple(det), replace(eng.env, dt=0.025),
                st.atol, st.rtol, st.maxstep, st.minstep, st.maxorder, tuple(sorted(st.atolscale.items())))
         if key != self._key or self.run is None:
             old = self.run
-            self.run = CvodeRun(low, eng.env, eng.record, st, det)
+            self.run = (LocalRun if self.local else CvodeRun)(low, eng.env, eng.record, st, det)
             self._key = key
+            if self.local:
+                self.lc = LocalControl(self.run, self.plugin)
             if old is not None and self.started:   # a structure change mid-run: restart there
                 v, states, _ = eng.host_state()
                 self.run.start(eng.t, self.run.sys.gather_y(v, states), states)
         elif low is not self.run.low:
             self.run.update(low, eng.env)          # values changed (a parameter was set)
+        self.run.set_condition_order(st.condition_order)
         return self.run
 
     # -- finitialize / re_init ------------------------------------------------------------
@@ -70,6 +76,8 @@ class CvodeControl:
             r.reset()
         self.reset_events()
         self.started = True
+        if self.local:
+            self.lc.start()
         self._adopt()
 
     def re_init(self, span=None) -> None:
@@ -79,6 +87,8 @@ class CvodeControl:
         run = self._prepare(span)
         v, states, _ = run.host_values()
         run.start(run.t, run.sys.gather_y(v, states), states)
+        if self.local:
+            self.lc.after_init()
         self._adopt()
 
     def _ensure(self, span):
@@ -90,25 +100,73 @@ class CvodeControl:
     # -- running --------------------------------------------------------------------------
     def continuerun(self, tstop: float, using_cvode: bool, span=None) -> None:
         run = self._ensure(span)
+        if self.local:
+            self._local_check(span)
+            if using_cvode:        # stdrun: cvode.event(tstop), cvode.solve(tstop)
+                self.lc.solve(tstop, stop_event=True)
+            else:
+                ts = tstop - 0.5 * float(self.plugin.interp.get_global("dt"))
+                while run.t < ts:
+                    self.lc.fadvance()
+            self._adopt()
+            return
         if using_cvode:
-            # stdrun: cvode.event(tstop); fadvance while t < tstop; one more step delivers it
-            if run.t < tstop:
+            # stdrun: cvode.event(tstop); fadvance while t < tstop (HOC's fuzzy <: t below
+            # tstop - float_epsilon); one more step() delivers the events at tstop and records
+            fuzz = float(self.plugin.interp.get_global("float_epsilon"))
+            if run.t < tstop - fuzz:
+                self._go(tstop, host_stop=tstop, t_until=tstop - fuzz)
+            if run.t >= tstop:
                 self._go(tstop, host_stop=tstop)
-            self._record_now()
+                self._record_now()
+            else:
+                self._short_of_tstop(tstop)
         else:
             ts = tstop - 0.5 * float(self.plugin.interp.get_global("dt"))
             if run.t < ts:
                 self._go(None, t_until=ts)
         self._adopt()
 
+    def _local_check(self, span) -> None:
+        """The local step reads condition_order at each threshold test."""
+        self.run.set_condition_order(self.settings.condition_order)
+
+    def _short_of_tstop(self, tstop: float) -> None:
+        """The loop's last fadvance ended within float_epsilon below tstop (a Dt sample whose
+        running sum fell just short of it): stdrun's extra step() is one more fadvance, which
+        delivers the events at t and moves the integrator to the stop event's time without
+        delivering it — nothing is recorded at tstop, and when tstop is within eps of t NEURON's
+        interpolate leaves t (and the state) where they were (Cvode::interpolate)."""
+        run = self.run
+        t_s, y_s = run.t, run.c["y"]
+        self._go(None, host_stop=tstop, t_until=np.nextafter(t_s, np.inf), stop_on_init=True, once=True)
+        eps = 100.0 * 2.220446049250313e-16
+        if run.t == tstop and abs(tstop - t_s) <= eps * abs(t_s):
+            run.set_time(t_s, y_s)
+        elif tstop < run.t <= tstop + 2.0 * eps * abs(run.t):
+            # the step ended at an at_time stop just before tstop and restarted just past it:
+            # the stop event lies inside the restart interval, where NEURON moves only t there
+            run.set_time(tstop, run.c["y"])
+
     def fadvance(self, span=None) -> None:
         run = self._ensure(span)
+        if self.local:
+            self._local_check(span)
+            self.lc.fadvance()
+            self._adopt()
+            return
         self._go(None, t_until=np.nextafter(run.t, np.inf), stop_on_init=True, once=True)
         self._adopt()
 
     def solve(self, tout: float, span=None) -> None:
         """cvode.solve(tout): to tout, interpolated there, recorded."""
         run = self._ensure(span)
+        if self.local:
+            self._local_check(span)
+            if tout > run.t:
+                self.lc.solve(tout, stop_event=False)
+            self._adopt()
+            return
         if tout > run.t:
             self._go(tout, host_stop=tout)
             self._record_now()
@@ -132,6 +190,8 @@ class CvodeControl:
             self._take(steps, samp, samples, owners, spikes)
             self._queue_spikes(spikes)
             if reason == 1 and self.pending and self.pending[0][0] <= run.t:
+                if self.pending[0][0] < run.t:   # queued behind t (an interpolated spike + delay)
+                    run.interpolate_to(self.pending[0][0])
                 self._deliver(run.t)
                 if once:
                     return
@@ -182,7 +242,9 @@ class CvodeControl:
                     blk = run.low.blocks[bi]
                     sl = run.sys.slots[bi]
                     p = {k: v[j] for k, v in blk.params.items()}
-                    s_ = {k: y[idx[j]] for k, idx in sl.items()}
+                    s0 = run.S0[bi] or {}       # carried values (Exp2Syn's factor), then the states
+                    s_ = {**{k: np.asarray(x)[j] for k, x in s0.items()},
+                          **{k: y[idx[j]] for k, idx in sl.items()}}
                     new = blk.mech.receive(np, p, s_, w)
                     for k, x in new.items():
                         if k in sl:
@@ -247,9 +309,15 @@ class CvodeControl:
         self.plugin.adopt_state(run.t, v, states, asg, dt=h if h > 0 else 1e-8)
 
     # -- statistics -------------------------------------------------------------------------
+    def statistics(self):
+        """The counters since the last initialisation (summed over the cells' integrators)."""
+        return self.run.statistics() if self.run is not None else None
+
     def statistics_text(self) -> str:
         if self.run is None:
             return "Cvode not initialized\n"
+        if self.local:
+            return self.lc.statistics_text()
         s = self.run.statistics()
         return (f"Cvode statistics : {self.run.sys.neq} CVode states\n"
                 f"   {s.n_steps} advance_tn, {s.n_interpolate} interpolate, {s.n_init} init "

@@ -54,8 +54,8 @@ def ode_of(mech):
     """(derivative, diagonal) of a mechanism's states under CVode, or None when it has none."""
     if mech.name in ODE_EXTRA:
         return ODE_EXTRA[mech.name]
-    if mech.kind is Kind.ION or not mech.states:
-        return None
+    if mech.kind in (Kind.ION, Kind.ARTIFICIAL_CELL) or not mech.states:
+        return None          # artificial cells change only at events: not CVode equations
     if mech.derivative is None:
         if mech.update is not None:
             raise ModelError(f"{mech.name}: its states are stepped by a PROCEDURE, which NEURON's "
@@ -170,7 +170,7 @@ class CvSystem:
         C = max([len(k) for k in kids] + [1])
         self.nc_kids = np.array([k + [n] * (C - len(k)) for k in kids], dtype=np.int64).reshape(len(kids), C)
         for bi, blk in enumerate(low.blocks):
-            if blk.mech.kind is not Kind.ION and np.any(~low.has_cap[blk.nodes]):
+            if blk.mech.kind not in (Kind.ION, Kind.ARTIFICIAL_CELL) and np.any(~low.has_cap[blk.nodes]):
                 raise ModelError(f"{blk.mech.name} sits on a zero-area node (a section end, x = 0 "
                                  "or 1), which hocx's CVode does not support yet",
                                  hint="place it inside the section (0 < x < 1)")
@@ -257,7 +257,7 @@ class CvSystem:
             vi = v[nodes]
             menv = mech_env(P, mech, usetable)
             links, arrs = kernel._links(lay, bi)
-            p = with_pointers(P["blocks"][bi], lay.ptr[bi], v)
+            p = with_pointers(P["blocks"][bi], lay.ptr[bi], v, kernel.pointer_state_reader(P, S2, ION, bi))
             p, s = ions.read(lay, links, arrs, ION, p, S2[bi])
             ds = deriv(jnp, p, s, vi, menv)
             dd = dg(jnp, p, s, vi, menv)

@@ -1,26 +1,23 @@
 """NEURON's built-in mechanisms as specs, in NEURON's type order.
 
-The simulated ones have their dynamics in one module each (``iclamp.py``, ``expsyn.py``, ...);
+``VClamp`` has its dynamics in its own module (``vclamp.py``);
 the density mechanisms ``pas`` and ``hh`` are ``.mod`` files of the standard library
 (``stdlib/pas.mod``, ``stdlib/hh.mod``) compiled by the NMODL translator: here they are only
 their names (:data:`STDLIB`), at their place in the type order, and each session's registry
 puts their translations there (:mod:`hocx.interp.stdlib_mods`);
 the artificial cells ``IntFire1``, ``IntFire2``, ``IntFire4`` are ``stdlib/intfire1.mod``,
-``intfire2.mod``, ``intfire4.mod`` the same way; ``morphology``, ``capacitance``, the ions, ``APCount`` and ``NetStim`` are
-declared here (capacitance and the ions are handled by the integrator itself, NetStim by the
-event layer).  Defaults are the ones NEURON 9.0.2 reports before finitialize.
+``intfire2.mod``, ``intfire4.mod`` the same way, and so are the point processes ``IClamp``,
+``AlphaSynapse``, ``ExpSyn``, ``Exp2Syn``, ``SEClamp`` and hocx's graded ``IonotropicSynapse``,
+``GlutamateSynapse`` (``stdlib/iclamp.mod``, ``alphasynapse.mod``, ``expsyn.mod``, ``exp2syn.mod``,
+``seclamp.mod``, ``ionotropicsynapse.mod``, ``glutamatesynapse.mod``), and the artificial
+cell ``NetStim`` (``stdlib/netstim.mod``, its noise a NMODL ``RANDOM`` Random123 stream);
+``morphology``, ``capacitance``, the ions and ``APCount`` are
+declared here (capacitance and the ions are handled by the integrator itself).  Defaults are the ones NEURON 9.0.2 reports before finitialize.
 """
 from __future__ import annotations
 
 from .. import A, Kind, MechSpec, P
 from ..ions import ion_spec
-from .alphasyn import ALPHASYNAPSE
-from .exp2syn import EXP2SYN
-from .expsyn import EXPSYN
-from .glutamate import GLUTAMATE
-from .iclamp import ICLAMP
-from .ionotropic import IONOTROPIC
-from .seclamp import SECLAMP
 from .vclamp import VCLAMP
 
 
@@ -43,22 +40,23 @@ EXTRACELLULAR = MechSpec("extracellular", Kind.DENSITY, (
 APCOUNT = MechSpec("APCount", Kind.POINT_PROCESS, (
     P("n", 0.0, ""), P("thresh", -20.0, "mV"), P("time", 0.0, "ms"), A("firing", "")),
     doc="action potential counter")
-NETSTIM = MechSpec("NetStim", Kind.ARTIFICIAL_CELL, (
-    P("interval", 10.0, "ms"), P("number", 10.0, ""), P("start", 50.0, "ms"), P("noise", 0.0, "")),
-    net_receive=1, doc="spike generator")
 
 #: the built-in mechanisms that are .mod files of the standard library (stdlib/<name>.mod)
 #: (and NEURON's artificial cells IntFire1, IntFire2, IntFire4: stdlib/intfire1.mod, ...)
-STDLIB: tuple[str, ...] = ("pas", "hh", "IntFire1", "IntFire2", "IntFire4")
+#: (and the point processes IClamp, AlphaSynapse, ExpSyn, Exp2Syn, SEClamp and hocx's graded
+#: IonotropicSynapse, GlutamateSynapse: stdlib/iclamp.mod, ..., ionotropicsynapse.mod)
+STDLIB: tuple[str, ...] = ("pas", "hh", "IntFire1", "IntFire2", "IntFire4", "IClamp", "AlphaSynapse",
+                           "ExpSyn", "Exp2Syn", "SEClamp", "IonotropicSynapse", "GlutamateSynapse", "NetStim")
 
 #: the built-ins in NEURON's type order (the order currents are summed and states updated)
 #: (NEURON 9: morphology 2, capacitance 3, pas 4, IClamp 7, ..., na_ion 15, k_ion 16, hh 17, NetStim 18)
 #: (a str is a standard-library mod, translated per session: see the module docstring)
 BUILTIN_SPECS: tuple[MechSpec | str, ...] = (
-    MORPHOLOGY, CAPACITANCE, "pas", EXTRACELLULAR, ICLAMP, ALPHASYNAPSE, EXPSYN, EXP2SYN, SECLAMP, VCLAMP, APCOUNT,
-    NA_ION, K_ION, "hh", NETSTIM, "IntFire1", "IntFire2", "IntFire4", CA_ION, IONOTROPIC, GLUTAMATE,
+    MORPHOLOGY, CAPACITANCE, "pas", EXTRACELLULAR, "IClamp", "AlphaSynapse", "ExpSyn", "Exp2Syn", "SEClamp",
+    VCLAMP, APCOUNT,
+    NA_ION, K_ION, "hh", "NetStim", "IntFire1", "IntFire2", "IntFire4", CA_ION, "IonotropicSynapse",
+    "GlutamateSynapse",
 )
 
-__all__ = ["BUILTIN_SPECS", "STDLIB", "ICLAMP", "ALPHASYNAPSE", "EXPSYN", "EXP2SYN", "SECLAMP",
-           "VCLAMP", "EXTRACELLULAR", "IONOTROPIC", "GLUTAMATE", "NETSTIM", "APCOUNT", "MORPHOLOGY",
+__all__ = ["BUILTIN_SPECS", "STDLIB", "VCLAMP", "EXTRACELLULAR", "APCOUNT", "MORPHOLOGY",
            "CAPACITANCE", "NA_ION", "K_ION", "CA_ION"]

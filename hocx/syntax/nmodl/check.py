@@ -113,6 +113,8 @@ class CheckedMod:
     defines: dict
     notices: list = field(default_factory=list)
     dropped_verbatim: tuple = ()
+    #: LEGACY_RANDOM_PROCEDURES this mod defines with VERBATIM C: name -> its RANDOM variable
+    legacy_random: dict = field(default_factory=dict)
 
     def of_kind(self, kind: Kind) -> list:
         return [s for s in self.symbols.values() if s.kind is kind]
@@ -139,6 +141,13 @@ OTHER_FUNCTIONS = {
     "random_negexp", "random_normal", "random_ipick", "random_dpick", "random_logistic",
     "random_exp", "fabs", "hoc_execerror", "nrn_netrec_state_adjust",
 }
+#: NMODL's functions of a RANDOM variable (NEURON 9): the numbers of arguments after it
+RANDOM_FUNCTIONS = {"random_setseq": (1,), "random_setids": (3,), "random_uniform": (0, 2),
+                    "random_negexp": (0, 1), "random_normal": (0, 2), "random_ipick": (0,),
+                    "random_dpick": (0,)}
+#: PROCEDUREs whose body is only VERBATIM C that hocx knows (NEURON 9's netstim.mod legacy
+#: Random123 API); in a mod with one RANDOM variable, they become built-in methods on it
+LEGACY_RANDOM_PROCEDURES = ("noiseFromRandom123", "noiseFromRandom")
 BUILTIN_VARIABLES = {"v", "t", "dt", "celsius", "diam", "area", "PI", "secondorder", "flag",
                      "f_flux", "b_flux", "nrn_threads", "DEBUG"}
 STANDARD_IONS = ("na", "k", "ca")
@@ -194,6 +203,7 @@ class _Checker:
         self.symbols: dict[str, Symbol] = {}
         self.notices: list[Notice] = []
         self.dropped: list[A.Verbatim] = []
+        self.legacy_random: dict[str, str] = {}
         self.ions: list[IonUse] = []
         self.ion_of: dict[str, tuple[IonUse, str]] = {}   # var -> (use, "read"/"write"/"both")
         self.blocks: dict[str, A.CodeBlock] = {}
@@ -243,7 +253,8 @@ class _Checker:
             electrode=tuple(nb["ELECTRODE_CURRENT"]), threadsafe=nb["THREADSAFE"],
             blocks=self.blocks, initial=initial, breakpoint=breakpoint, net_receive=net_receive,
             solves=tuple(solves), unit_constants=consts, defines=self.defines,
-            notices=self.notices, dropped_verbatim=tuple(self.dropped))
+            notices=self.notices, dropped_verbatim=tuple(self.dropped),
+            legacy_random=dict(self.legacy_random))
 
     # ------------------------------------------------------------------ NEURON block
     def _neuron(self, blocks):
@@ -371,6 +382,21 @@ class _Checker:
                             "translation. Rewrite the block in NMODL statements (only a "
                             "VERBATIM block that is just 'return 0;' is dropped)")
 
+    def _legacy_random(self, blk: A.CodeBlock) -> bool:
+        """A LEGACY_RANDOM_PROCEDURES PROCEDURE of only VERBATIM C (NEURON's netstim.mod
+        ``noiseFromRandom123``) in a mod with exactly one RANDOM variable: hocx gives it
+        NEURON's meaning on that variable (:mod:`hocx.interp.random123`)."""
+        if blk.keyword != "PROCEDURE" or blk.name not in LEGACY_RANDOM_PROCEDURES:
+            return False
+        stmts = [st for st in blk.body.stmts if not isinstance(st, A.Local)]
+        if not stmts or not all(isinstance(st, A.Verbatim) for st in stmts):
+            return False
+        rans = [s.name for s in self.symbols.values() if s.kind is Kind.RANDOM]
+        if len(rans) != 1:
+            return False
+        self.legacy_random[blk.name] = rans[0]
+        return True
+
     def _code(self, blk: A.CodeBlock, solves: list):
         where = blk.keyword if blk.name is None else f"{blk.keyword} {blk.name}"
         scope: set[str] = {a.name for a in blk.args}
@@ -379,6 +405,8 @@ class _Checker:
         if blk.keyword == "FUNCTION":
             scope.add(blk.name)
         if blk.body is None:
+            return
+        if self._legacy_random(blk):
             return
         ctx = {"where": where, "block": blk}
         self._stmts(blk.body.stmts, scope, ctx, solves)
@@ -563,6 +591,10 @@ class _Checker:
                                hint=f"add 'USEION {ion} {rw} {name}' to the NEURON block")
             raise self.err(f"unknown variable '{name}' in {ctx['where']}", n.span,
                            hint=self._hint(name, scope))
+        if sym.kind is Kind.RANDOM and not ctx.get("random_arg"):
+            raise self.err(f"the RANDOM variable {name} is not a number: pass it to "
+                           f"random_negexp({name}), random_uniform({name}), ... (in "
+                           f"{ctx['where']})", n.span)
         if sym.kind in (Kind.FUNCTION, Kind.PROCEDURE, Kind.FUNCTION_TABLE):
             if not (sym.kind is Kind.FUNCTION and name == getattr(ctx["block"], "name", None)):
                 raise self.err(f"{name} is a {sym.kind.value}; call it as {name}(...)", n.span)
@@ -620,11 +652,29 @@ class _Checker:
             self._expr(e.left, scope, ctx)
             self._expr(e.right, scope, ctx)
 
+    def _random_call(self, c: A.Call, ctx):
+        """``random_negexp(r)`` ...: the first argument is a RANDOM variable, the count of
+        the others one NEURON 9 knows."""
+        first = c.args[0] if c.args else None
+        sym = self.symbols.get(first.name) if isinstance(first, A.Name) else None
+        if sym is None or sym.kind is not Kind.RANDOM:
+            raise self.err(f"{c.name}'s first argument must be a RANDOM variable (in "
+                           f"{ctx['where']})", c.span,
+                           hint="declare it with 'RANDOM name' in the NEURON block")
+        want = RANDOM_FUNCTIONS[c.name]
+        if len(c.args) - 1 not in want:
+            counts = " or ".join(str(n + 1) for n in want)
+            raise self.err(f"{c.name} takes {counts} arguments, {len(c.args)} given", c.span)
+
     def _call(self, c: A.Call, scope, ctx):
         sym = self.symbols.get(c.name)
         nargs = len(c.args)
-        for a in c.args:
-            if not isinstance(a, A.Str):
+        for i, a in enumerate(c.args):
+            if isinstance(a, A.Str):
+                continue
+            if i == 0 and c.name in RANDOM_FUNCTIONS and isinstance(a, A.Name):
+                self._expr(a, scope, {**ctx, "random_arg": True})
+            else:
                 self._expr(a, scope, ctx)
         if sym is not None and sym.kind in (Kind.FUNCTION, Kind.PROCEDURE, Kind.FUNCTION_TABLE):
             if sym.size is not None and nargs != sym.size:
@@ -638,6 +688,9 @@ class _Checker:
             if nargs != want:
                 raise self.err(f"{c.name} takes {want} argument{'s' if want != 1 else ''}, "
                                f"{nargs} given", c.span)
+            return
+        if c.name in RANDOM_FUNCTIONS:
+            self._random_call(c, ctx)
             return
         if c.name in OTHER_FUNCTIONS:
             return

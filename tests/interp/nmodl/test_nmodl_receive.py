@@ -212,7 +212,8 @@ def test_neuron_expsyn_exp2syn_and_invlfire_translate():
     out = inv.receive_event(np, p, s, (arr(0.1),), arr(0), arr(2.0), arr(0), ENV)
     m = minf + (0 - minf) * math.exp(-2 / 5) + 0.1
     np.testing.assert_allclose(out["s"]["m"], m, rtol=1e-14)
-    (mm, mt), = out["moves"]
+    (mm, mt, nsend), = out["moves"]
+    assert nsend == 0                     # no net_send before the net_move in the block
     np.testing.assert_allclose(mt, 2.0 + 5 * math.log((minf - m) / (minf - 1)), rtol=1e-13)
     assert mm[0] and not out["events"][0][0][0]
 
