@@ -45,7 +45,7 @@ from jax.scipy.sparse.linalg import gmres
 from ..errors import HocRuntimeError, NumericalError
 from ..sim.cvode.driver import AT_TIME, CvodeRun
 from ..sim.recording import resolve
-from .simulate import DiffSim
+from .simulate import DiffSim, split_row
 
 #: "seq" (one compiled run per member, members one after the other) or "vmap" (all members
 #: in one batched loop); benchmarks/README.md: vmap compiles 3-8x longer, wins ~10 % per run at K = 64
@@ -387,13 +387,7 @@ class CvodeSweep:
         shapes_of = [np.shape(t.value) for t in trs]
 
         def split(row):
-            values, over = [], []
-            for o, x in zip(overrides, row):
-                if o is not None:
-                    over.append((*o, x[0]))
-                else:
-                    values.append(jnp.broadcast_to(x, shapes_of[len(values)]))
-            return values, over
+            return split_row(row, overrides, shapes_of)
 
         def one(d, *row):
             return sim.checked(*split(row), d)

@@ -326,3 +326,16 @@ EVENT_ROUNDS = 8
 def section_L(model, table) -> np.ndarray:
     """L of each row's section (the table's L column is L/nseg)."""
     return np.array([model.sections[int(i)].L for i in table["section_index"]], dtype=float)
+
+
+def split_row(row, overrides, shapes_of):
+    """One sweep run's row of values -> (trainable values, point-process overrides):
+    ``overrides[k]`` is the (block, instance, name) a column sets directly, else None and the
+    column is the next trainable, broadcast to its shape in ``shapes_of``."""
+    values, over = [], []
+    for o, x in zip(overrides, row):
+        if o is not None:
+            over.append((*o, x[0]))
+        else:
+            values.append(jnp.broadcast_to(x, shapes_of[len(values)]))
+    return values, over

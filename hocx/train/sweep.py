@@ -50,7 +50,7 @@ from ..interp.plugin_names import register
 from . import cvode
 from . import trainables as T
 from .batched import BatchedRun, digest
-from .simulate import DiffSim
+from .simulate import DiffSim, split_row
 
 #: words that qualify the parameter before them / configure the whole sweep
 QUALIFIERS = ("on", "per", "cells")
@@ -366,14 +366,7 @@ class Sweeper:
         shapes_of = [np.shape(t.value) for t in trs]
 
         def split(row):
-            """One run's row of values → (trainable values, point-process overrides)."""
-            values, over = [], []
-            for o, x in zip(overrides, row):
-                if o is not None:
-                    over.append((*o, x[0]))
-                else:
-                    values.append(jnp.broadcast_to(x, shapes_of[len(values)]))
-            return values, over
+            return split_row(row, overrides, shapes_of)
 
         def init(data_, *row):
             return sim.initial(*split(row), data_)
