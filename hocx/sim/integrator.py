@@ -136,27 +136,10 @@ def initial_states(low: Lowered, v: np.ndarray, env: Env, sends: list | None = N
     S0 = [{k: jnp.asarray(x) for k, x in blk.states.items()} for blk in low.blocks]
     mechs = [b.mech for b in low.blocks]
     if sends is not None:
-        mechs = [_capture_sends(m, bi, sends) for bi, m in enumerate(mechs)]
+        mechs = NR.capture_initial_sends(mechs, sends)
     S = kernel.initialize(host_layout(low), mechs, env.usetable,
                           jnp.asarray(v, dtype=jnp.float64), S0, P, steadystate=_steadystate())
     return _np(S)
-
-
-def _capture_sends(mech, bi: int, sends: list):
-    """``mech`` whose INITIAL's ``"__sends"`` (net_send in INITIAL) go into ``sends``."""
-    f = mech.initial
-    if f is None:
-        return mech
-
-    def initial(xp, p, s, v, env):
-        out = dict(f(xp, p, s, v, env))
-        snd = out.pop("__sends", None)
-        if snd:
-            sends.append((bi, list(snd)))
-        return out
-
-    import dataclasses
-    return dataclasses.replace(mech, initial=initial)
 
 
 def _steadystate():

@@ -55,7 +55,8 @@ class Recording:
         x = self.tvec.x
         return float(x[k]) if k < len(x) else np.inf
 
-    def _advance_te(self) -> None:
+    def advance_te(self) -> None:
+        """The next sample time after one taken: Dt on, or the next tvec entry (inf past its end)."""
         self.k += 1
         if self.Dt is not None:
             self.next_te = self.next_te + self.Dt
@@ -76,7 +77,7 @@ class Recording:
         while self.next_te <= upto:
             n = int(np.searchsorted(t + half, self.next_te, side="left"))
             out.append(values[min(n, len(values) - 1)])
-            self._advance_te()
+            self.advance_te()
         if out:
             self.vec.push(np.array(out))
 

@@ -357,12 +357,7 @@ class LocalControl:
             c.qt = te
             val = te if r.source.kind == "t" else float(run.row(c)[r.col])
             self.buf[id(r)].append(val)
-            r.k += 1
-            if r.Dt is not None:
-                r.next_te = r.next_te + r.Dt
-            else:
-                x = r.tvec.x
-                r.next_te = float(x[r.k]) if r.k < len(x) else np.inf
+            r.advance_te()
             if np.isfinite(r.next_te):
                 self.push(r.next_te, self.SAMPLE, r)
             return False

@@ -289,12 +289,7 @@ class CvodeControl:
             for r in owners[j]:
                 val = te if r.source.kind == "t" else float(samp[j, r.col])
                 r.vec.push(np.array([val]))
-                r.k += 1
-                if r.Dt is not None:
-                    r.next_te = r.next_te + r.Dt
-                else:
-                    x = r.tvec.x
-                    r.next_te = float(x[r.k]) if r.k < len(x) else np.inf
+                r.advance_te()
         net = self.plugin.engine.low.net
         for t, det in spikes:
             for tvec, idvec, ident in net.det_vecs[det]:
